@@ -1,0 +1,140 @@
+"""Text normalization shared by the index and by queries.
+
+One pipeline for both sides, built on hazm 0.10: Arabic letters become Persian ones,
+digits of every script fold to ASCII, diacritics and tatweel go, half-space variants
+fold together, Latin text is lower-cased. `tokens()` is what BM25 sees; `fold()` is
+what string comparisons (evaluation, answer checks) use.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+ZWNJ = "\u200c"
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ئ": "ئ", "ك": "ک", "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا",
+                          "ٱ": "ا", "ؤ": "و", "ـ": None, "\u200d": None, "\u200e": None, "\u200f": None,
+                          "\u00a0": " ", "\u202a": None, "\u202b": None, "\u202c": None, "\u202d": None,
+                          "\u202e": None, "\u2066": None, "\u2067": None, "\u2068": None, "\u2069": None})
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"[^\W_]+")
+# Half-space and its stand-ins: a space, nothing, or ZWNJ between a word and a suffix/prefix.
+_HALF_SPACE_VARIANTS = re.compile("[\u200c\u200b\u2009\u202f\u00ad]")
+
+# English function words and Persian stop words carry no evidence for BM25.
+STOP_EN = frozenset(
+    "a an the of in on at to for from by with and or is are was were be been being what which who whom "
+    "whose when where why how did does do has have had this that these those it its as into about under "
+    "than then there their they them he she his her paper according say says said tell me please".split())
+STOP_FA = frozenset(
+    "و در به از که این آن با را برای تا یا هم نیز چه چی چیه کدام کدوم کدامیک کی کجا چرا چگونه چطور آیا "
+    "است بود شد شده می هست هستند بودند اند ای ها های یک بر مقاله طبق گفته اساس".split())
+
+
+@lru_cache(maxsize=1)
+def _hazm_normalizer():
+    # hazm imports scikit-learn and gensim (about 3 s): load it once, on first use.
+    from hazm import Normalizer
+
+    return Normalizer(persian_numbers=False, remove_specials_chars=False)
+
+
+@lru_cache(maxsize=1)
+def _hazm_word_tokenizer():
+    from hazm import WordTokenizer
+
+    return WordTokenizer(join_verb_parts=False)
+
+
+@lru_cache(maxsize=1)
+def _hazm_sentence_tokenizer():
+    from hazm import SentenceTokenizer
+
+    return SentenceTokenizer()
+
+
+def fold_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII."""
+    return text.translate(_DIGITS)
+
+
+def to_persian_digits(text: str) -> str:
+    """ASCII digits to Persian digits (for display in the Persian UI)."""
+    return text.translate(_PERSIAN_DIGITS)
+
+
+def clean_text(text: str) -> str:
+    """Light clean-up safe for display: Unicode NFC, no control characters or bidi overrides."""
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub(" ", text)
+    return text.translate(_LETTERS)
+
+
+def normalize(text: str) -> str:
+    """The one normalization for index and queries: hazm Normalizer, Persian letters,
+    ASCII digits, no diacritics/tatweel, ZWNJ kept as the only half-space, Latin lower-cased."""
+    text = clean_text(text)
+    text = _HALF_SPACE_VARIANTS.sub(ZWNJ, text)
+    text = _hazm_normalizer().normalize(text)
+    text = _DIACRITICS.sub("", text)
+    text = fold_digits(text).translate(_LETTERS)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def fold(text: str) -> str:
+    """Letters, digits, diacritics and half-spaces folded, punctuation untouched: for comparing
+    strings across spelling variants (cheap, no hazm; `normalize` may re-space punctuation)."""
+    text = _DIACRITICS.sub("", fold_digits(clean_text(text)))
+    text = _HALF_SPACE_VARIANTS.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def fold_nospace(text: str) -> str:
+    """`fold` with every space removed ("تفاهم نامه" == "تفاهم‌نامه" == "تفاهمنامه")."""
+    return fold(text).replace(" ", "")
+
+
+_EN_SUFFIXES = ("ies", "es", "s")
+
+
+def stem_en(word: str) -> str:
+    """A deliberately tiny English stemmer: plural endings only (measured in scripts/bench.py)."""
+    if word.isascii() and len(word) > 4:
+        for suffix in _EN_SUFFIXES:
+            if word.endswith(suffix) and not word.endswith("ss"):
+                return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
+    """BM25 tokens: hazm word tokens of the normalized text, half-space compounds split,
+    punctuation dropped, English plurals stripped."""
+    out: list[str] = []
+    for token in _hazm_word_tokenizer().tokenize(normalize(text)):
+        for part in _WORD.findall(token.replace(ZWNJ, " ")):
+            part = part.strip("_")
+            if not part:
+                continue
+            if drop_stopwords and (part in STOP_EN or part in STOP_FA):
+                continue
+            out.append(stem_en(part))
+    return out
+
+
+def sentences(text: str) -> list[str]:
+    """Sentence split with hazm's SentenceTokenizer (works for the English translation too)."""
+    return [s for s in (s.strip() for s in _hazm_sentence_tokenizer().tokenize(text)) if s]
+
+
+_FA_LETTER = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z]")
+
+
+def detect_lang(text: str) -> str:
+    """'fa' when Persian/Arabic letters dominate the letters of `text`, else 'en'."""
+    fa = len(_FA_LETTER.findall(text))
+    en = len(_LATIN_LETTER.findall(text))
+    return "fa" if fa >= en and fa > 0 else "en"
