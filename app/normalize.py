@@ -69,7 +69,7 @@ def to_persian_digits(text: str) -> str:
 def clean_text(text: str) -> str:
     """Light clean-up safe for display: Unicode NFC, no control characters or bidi overrides."""
     text = unicodedata.normalize("NFC", text)
-    text = _CONTROL.sub(" ", text)
+    text = _CONTROL.sub("", text)
     return text.translate(_LETTERS)
 
 

@@ -22,3 +22,17 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def index_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("index")
+
+
+@pytest.fixture(scope="session")
+def assistant(index_root):
+    """A shared Assistant over the real corpus with the fast deterministic hashing embedder."""
+    from app.assistant import Assistant
+    from app.embedding import HashingEmbedder
+
+    return Assistant(HashingEmbedder(), index_root=index_root)

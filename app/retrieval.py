@@ -1,0 +1,112 @@
+"""Hybrid retrieval: BM25 and dense (FAISS) rankings fused, for Persian and English questions alike.
+
+The query is expanded with the glossary before BM25 sees it: a term the user typed in one language
+(or a spelling variant) brings its forms in the other, so "Freetown" also matches «فری‌تاون».
+The dense side needs no expansion: the multilingual model puts both languages in one space.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.chunking import Chunk
+from app.corpus import Corpus
+from app.embedding import Embedder
+from app.index import SearchIndex
+from app.normalize import fold, tokens
+
+RRF_K = 60
+MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+
+class Retriever:
+    """Search one index. Read-only after construction, so one instance serves every conversation."""
+
+    def __init__(self, corpus: Corpus, index: SearchIndex, embedder: Embedder, fusion: str = "rrf") -> None:
+        if fusion not in ("rrf", "score"):
+            raise ValueError(f"fusion must be 'rrf' or 'score', got {fusion!r}")
+        self.corpus, self.index, self.embedder, self.fusion = corpus, index, embedder, fusion
+        self._vocab = set(index.bm25.vocab_dict) if hasattr(index.bm25, "vocab_dict") else None
+        self._expansions = _glossary_expansions(corpus)
+
+    def expand(self, query: str) -> str:
+        """The query plus the other-language forms of every glossary term it mentions."""
+        folded = f" {fold(query)} "
+        extra = []
+        for pattern, forms in self._expansions:
+            if pattern.search(folded):
+                extra.extend(forms)
+        return " ".join([query, *dict.fromkeys(extra)])
+
+    def bm25_scores(self, query: str) -> np.ndarray:
+        query_tokens = tokens(self.expand(query))
+        if self._vocab is not None:
+            query_tokens = [t for t in query_tokens if t in self._vocab]
+        if not query_tokens:
+            return np.zeros(len(self.index.chunks), dtype=np.float32)
+        return np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        vector = self.embedder.embed_queries([query]).astype(np.float32)
+        scores, ids = self.index.vectors.search(vector, len(self.index.chunks))
+        out = np.zeros(len(self.index.chunks), dtype=np.float32)
+        out[ids[0]] = scores[0]
+        return out
+
+    def search(self, query: str, k: int = 8, mode: str = "hybrid") -> list[Hit]:
+        """The `k` best chunks for `query`, best first."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+        if not query.strip():
+            return []
+        bm25 = self.bm25_scores(query) if mode != "dense" else None
+        dense = self.dense_scores(query) if mode != "bm25" else None
+        bm25_rank = _ranks(bm25) if bm25 is not None else None
+        dense_rank = _ranks(dense) if dense is not None else None
+        if mode == "bm25":
+            fused = bm25
+        elif mode == "dense":
+            fused = dense
+        elif self.fusion == "rrf":
+            fused = 1.0 / (RRF_K + bm25_rank) + 1.0 / (RRF_K + dense_rank)
+            fused = np.where(bm25 > 0, fused, 1.0 / (RRF_K + dense_rank) + 1.0 / (RRF_K + len(bm25)))
+        else:
+            fused = 0.5 * _minmax(bm25) + 0.5 * _minmax(dense)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(self.index.chunks[i], float(fused[i]),
+                    int(bm25_rank[i]) if bm25_rank is not None else None,
+                    int(dense_rank[i]) if dense_rank is not None else None) for i in order]
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of every element (1 = highest score)."""
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+def _minmax(scores: np.ndarray) -> np.ndarray:
+    low, high = float(scores.min()), float(scores.max())
+    return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
+
+
+def _glossary_expansions(corpus: Corpus) -> list[tuple[re.Pattern, list[str]]]:
+    """For every glossary term: a pattern matching any of its forms as whole words, and all its forms."""
+    out = []
+    for term in corpus.glossary:
+        forms = [f for f in term.all_forms if len(fold(f)) >= 3]
+        if not forms:
+            continue
+        alternatives = "|".join(sorted((re.escape(fold(f)) for f in forms), key=len, reverse=True))
+        out.append((re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?![\w\u0600-\u06ff])"), forms))
+    return out
