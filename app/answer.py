@@ -1,12 +1,61 @@
-"""Turn retrieved evidence into an answer object."""
+"""Turn evidence into the answer a student can trust, in the question's language.
+
+Three paths, tried in order:
+1. structured: questions about the agreements and eras are computed from Table 2 / eras.json
+   (`table_query.py`), with the table rows and era sections cited;
+2. passage: the sentences that answer the question are chosen from the retrieved paragraphs and
+   quoted from the Persian text or its aligned English translation, with paragraph ids cited;
+3. abstain: when the evidence does not support an answer, say so plainly and point to the nearest
+   passage.
+Known inconsistencies of the paper (26 vs 27 ties, 1396 vs 1397, détente in several eras) are
+stated with both places cited.
+"""
 from __future__ import annotations
 
+import difflib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
+from app.chunking import sentence_spans
 from app.conversation import Conversation, looks_like_follow_up
+from app.corpus import Agreement, Corpus, Era, Paragraph
+from app.normalize import STOP_EN, STOP_FA, fold, to_persian_digits, tokens
+from app.table_query import (TableParser, TableQuery, era_counts, follow_up, is_table_question, select)
 
 if TYPE_CHECKING:
     from app.assistant import Answer, Assistant
+
+GREGORIAN_MONTHS_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
+                       "نوامبر", "دسامبر")
+CONTINENT_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
+SOURCE_ASKED = re.compile(r"\b(source|cited|cite|citation|reference|who (said|says|wrote))\b|منبع|مأخذ|ماخذ|استناد|ارجاع")
+DEFINITION_ASKED = re.compile(r"\bwhat (is|are|does)\b|\bdefin|\bmeaning\b|\bmean\b|چیست|چیه|یعنی چه|تعریف|به چه معناست")
+DEFINITION_CUE = re.compile(r"refers to|is defined|defined as|is the term|عبارت است از|اطلاق می|به معنای|^عبارت")
+LIST_ASKED = re.compile(r"\b(conditions?|goals?|list|steps?|levels?|sectors?|pillars?|problems?|factors?)\b|شرایط|شرط|"
+                        r"اهداف|هدف‌ها|فهرست|مراحل|سطح|بخش اصلی|ارکان|رکن|مسائل|عوامل")
+CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
+NUMBER = re.compile(r"\d+")
+NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
+STRICT_WHEN = re.compile(r"\bwhen\b|\bwhat (year|date)\b|\bwhich year\b|(^| )کی( |$)|چه سالی|چه تاریخی|چه زمانی|در چه سال")
+MAP_OR_TABLE = re.compile(r"\bmaps?\b|\btables?\b|نقشه|جدول")
+WHICH_ERA = re.compile(r"\b(which|what) (era|eras|period|periods|government|governments|president)|کدام دوره|کدوم دوره|"
+                       r"چه دوره|کدام دولت|کدوم دولت")
+SUBSECTIONS = re.compile(r"\bsubsections?\b|\bsub-sections?\b|زیربخش|زیر بخش")
+# Words that point at a part of the paper; explicit ids ("section 3-2", «بخش ۴-۱») are read too.
+SECTION_ALIASES = {
+    "front": re.compile(r"\b(authors?|wrote|written by|affiliations?)\b|نویسنده|نویسندگان|نگارنده"),
+    "abstract": re.compile(r"\babstract\b|چکیده"),
+    "1": re.compile(r"\bintroduction\b|مقدمه"),
+    "2": re.compile(r"\bresearch method|\bmethodology\b|روش تحقیق|روش پژوهش"),
+    "5": re.compile(r"\bconclusions?\b|نتیجه گیری|نتیجه‌گیری"),
+    "7": re.compile(r"\backnowledg|قدردانی|سپاسگزاری"),
+    "table1": re.compile(r"\btable 1\b|جدول 1|جدول شماره 1"),
+}
+SECTION_ID = re.compile(r"(?:section|§|بخش)\s*\(?(\d+(?:\s*-\s*\d+)*)")
 
 
 def retrieval_query(question: str, conversation: Conversation) -> str:
@@ -16,11 +65,664 @@ def retrieval_query(question: str, conversation: Conversation) -> str:
     return question
 
 
-def compose_answer(assistant: "Assistant", question: str, lang: str, conversation: Conversation) -> "Answer":
-    from app.assistant import Answer, hit_citation
+# ------------------------------------------------------------------ phrasing helpers
 
-    hits = assistant.search(retrieval_query(question, conversation), k=5)
-    citations = [hit_citation(assistant.corpus, hit) for hit in hits]
-    top = hits[0].chunk if hits else None
-    text = (top.fa if lang == "fa" else top.en) if top else ""
-    return Answer(question, lang, text, False, citations, kind="passage")
+def _digits(text: str, lang: str) -> str:
+    return to_persian_digits(text) if lang == "fa" else text
+
+
+def gregorian_text(a: Agreement, lang: str) -> str:
+    start, end = a.gregorian_start, a.gregorian_end
+    if lang == "fa":
+        fmt = lambda d: f"{d.day} {GREGORIAN_MONTHS_FA[d.month - 1]} {d.year}"  # noqa: E731
+    else:
+        fmt = lambda d: f"{d.day} {d:%B} {d.year}"  # noqa: E731
+    return fmt(start) if start == end else f"{fmt(start)} – {fmt(end)}"
+
+
+def date_text(a: Agreement, lang: str) -> str:
+    if lang == "fa":
+        return f"{a.date_as_printed} (برابر {gregorian_text(a, 'fa')})"
+    if a.day is None:
+        return f"Bahman {a.year} SH ({gregorian_text(a, 'en')}; the table gives the month only)"
+    return f"{a.date_as_printed} SH ({gregorian_text(a, 'en')})"
+
+
+def era_name(era: Era, lang: str) -> str:
+    if lang == "fa":
+        head = f" ({era.head_fa})" if era.head_fa else ""
+        return f"دوره {era.short_fa[0]}{head}"
+    head = f" ({era.head_en})" if era.head_en else ""
+    return f"the {era.short_en[0]} era{head}"
+
+
+def row_text(corpus: Corpus, a: Agreement, lang: str, with_era: bool = True) -> str:
+    era = corpus.era_by_id[a.era_id]
+    if lang == "fa":
+        era_part = f"، {era_name(era, 'fa')}" if with_era else ""
+        return f"{a.city_fa} ({a.country_fa}): {a.doc_type_fa}، {date_text(a, 'fa')}{era_part}، ردیف {a.row}"
+    era_part = f", {era_name(era, 'en')}" if with_era else ""
+    return f"{a.city_en} ({a.country_en}): {a.doc_type_en}, {date_text(a, 'en')}{era_part}, row {a.row}"
+
+
+def _join_rows(corpus: Corpus, agreements: list[Agreement], lang: str, with_era: bool = True) -> str:
+    sep = "؛ " if lang == "fa" else "; "
+    return sep.join(row_text(corpus, a, lang, with_era) for a in agreements)
+
+
+def _rows_span(rows: list[int]) -> str:
+    if rows and rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
+        return f"{rows[0]}–{rows[-1]}"
+    return ", ".join(map(str, rows))
+
+
+# ------------------------------------------------------------------ the composer
+
+@dataclass
+class Composer:
+    assistant: "Assistant"
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.assistant.corpus
+
+    @cached_property
+    def parser(self) -> TableParser:
+        return TableParser(self.corpus)
+
+    @cached_property
+    def vocabulary(self) -> set[str]:
+        words: set[str] = set()
+        for p in self.corpus.paragraphs:
+            words.update(tokens(p.fa, drop_stopwords=False))
+            words.update(tokens(p.en, drop_stopwords=False))
+        for term in self.corpus.glossary:
+            for form in term.all_forms:
+                words.update(tokens(form, drop_stopwords=False))
+        return words | STOP_EN | STOP_FA
+
+    @cached_property
+    def idf(self) -> dict[str, float]:
+        documents = [set(tokens(p.fa)) | set(tokens(p.en)) for p in self.corpus.paragraphs]
+        df = Counter(t for d in documents for t in d)
+        return {t: math.log(1 + len(documents) / c) for t, c in df.items()}
+
+    def warm_up(self) -> None:
+        """Compute the lazy lookup tables once, before any conversation shares them."""
+        _ = self.parser, self.vocabulary, self.idf, self.parser_words
+
+    # -------------------------------------------------------------- entry point
+
+    def compose(self, question: str, lang: str, conversation: Conversation) -> "Answer":
+        from app.assistant import Answer
+
+        query = self.parser.parse(question)
+        last = conversation.last
+        follow = bool(last and looks_like_follow_up(question))
+        if follow and SOURCE_ASKED.search(fold(question)) and last.answer.citations:
+            answer = self.source_of_previous(question, lang, last.answer)
+            if answer:
+                return answer
+        if follow and last.rows and getattr(last.answer, "table_query", None) is not None:
+            query = follow_up(last.answer.table_query, last.rows, query)
+            if query.has_filters:
+                return self.table_answer(question, lang, query)
+        unknown = self.unknown_terms(question)
+        if unknown and not query.named_rows and not query.eras:
+            return self.not_in_paper(question, lang, unknown, tie_question=query.flags["tie_words"])
+        if query.named_rows and query.flags["detail"] and not query.flags["count"]:
+            return self.no_details_for_row(question, lang, query)
+        sections = self.section_refs(question)
+        for section_id in sections:
+            if SUBSECTIONS.search(fold(question)) or not self.corpus.section_paragraphs(section_id) and \
+                    section_id in self.corpus.section_by_id and not section_id.startswith("table"):
+                if any(s.parent == section_id for s in self.corpus.sections):
+                    return self.subsections_answer(question, lang, section_id)
+        if query.era_reason and len(query.eras) > 1 and not is_table_question(query) and not sections and \
+                WHICH_ERA.search(fold(question)):
+            return self.ambiguous_concept(question, lang, query, with_ties=False)
+        if is_table_question(query) and not (query.outside_cities and not query.named_rows):
+            if not query.has_filters and query.intent in ("count", "list") and query.flags["tehran"]:
+                return self.total_ties(question, lang)
+            return self.table_answer(question, lang, query)
+        if query.eras and len(query.eras) == 1 and not query.era_reason and re.search(
+                r"\b(years?|when|which president|who)\b|سال|کی|چه زمانی|رئیس|دولت", fold(question)) and \
+                not re.search(r"\b(why|how|what happened|levels?)\b|چرا|چگونه|چه عوامل", fold(question)):
+            return self.era_facts(question, lang, self.corpus.era_by_id[query.eras[0]])
+        search_text = retrieval_query(question, conversation)
+        if not sections and query.eras and not query.era_reason:
+            sections = list(query.eras)  # "under Ahmadinejad …": read that era's section first
+        answer = self.passage_answer(question, lang, search_text, sections)
+        if query.outside_cities:
+            prefix = {"en": f"{', '.join(query.outside_cities)} is not in Table 2. ",
+                      "fa": "این شهر در جدول ۲ نیست. "}[lang]
+            answer.answer = prefix + answer.answer
+        return answer or Answer(question, lang, "", True, [])
+
+    # -------------------------------------------------------------- structured answers
+
+    def _era_citations(self, era_ids) -> list[dict]:
+        from app.assistant import section_citation
+
+        return [section_citation(self.corpus, era_id) for era_id in dict.fromkeys(era_ids)]
+
+    def _row_citations(self, agreements: list[Agreement]) -> list[dict]:
+        from app.assistant import table_citation
+
+        return [table_citation(self.corpus, a.row) for a in agreements]
+
+    def table_answer(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        from app.assistant import Answer
+
+        corpus = self.corpus
+        if query.intent in ("most", "least") and re.search(r"continent|قاره", fold(question)):
+            return self.continent_extreme(question, lang, query)
+        if query.intent in ("most", "least", "diff") and not query.named_rows and not query.continent and \
+                not query.families and (len(query.eras) != 1):
+            return self.era_comparison(question, lang, query)
+        if query.era_reason and len(query.eras) > 1:
+            return self.ambiguous_concept(question, lang, query)
+        agreements = select(corpus, query)
+        era_ids = list(query.eras) or ([a.era_id for a in agreements] if query.asks_era or query.named_rows else [])
+        if query.intent == "first" and agreements:
+            agreements = [min(agreements, key=lambda a: (a.year, a.month, a.day or 0))]
+        elif query.intent == "last" and agreements:
+            agreements = [max(agreements, key=lambda a: (a.year, a.month, a.day or 0))]
+        n = len(agreements)
+        scope = self.describe(query, lang)
+        if not agreements:
+            text = {"en": f"Table 2 lists no tie {scope}.", "fa": f"جدول ۲ هیچ پیوندی {scope} ندارد."}[lang]
+            return self._table_answer_object(question, lang, query, text, [], era_ids)
+        if query.intent == "share":
+            total = len(corpus.agreements)
+            percent = round(100 * n / total)
+            text = {"en": f"{n} of the {total} ties listed in Table 2 ({percent}%) {scope}: "
+                          f"{_join_rows(corpus, agreements, 'en', with_era=False)}.",
+                    "fa": f"{n} پیوند از {total} پیوند جدول ۲ (حدود {percent} درصد) {scope}: "
+                          f"{_join_rows(corpus, agreements, 'fa', with_era=False)}."}[lang]
+        elif query.intent in ("first", "last"):
+            a = agreements[0]
+            word = {"first": ("The first", "اولین"), "last": ("The last", "آخرین")}[query.intent]
+            text = {"en": f"{word[0]} tie {scope} in Table 2: {row_text(corpus, a, 'en')}.",
+                    "fa": f"{word[1]} پیوند {scope} در جدول ۲: {row_text(corpus, a, 'fa')}."}[lang]
+        elif query.intent == "lookup" or (query.named_rows and n <= 2 and query.intent != "count"):
+            text = ("؛ ".join(f"تهران و {row_text(corpus, a, 'fa')}" for a in agreements) + "."
+                    if lang == "fa" else "; ".join(f"Tehran and {row_text(corpus, a, 'en')}" for a in agreements) + ".")
+        else:
+            with_era = not (len(query.eras) == 1)
+            listing = _join_rows(corpus, agreements, lang, with_era)
+            if lang == "fa":
+                text = f"{n} پیوند {scope}: {listing}."
+            else:
+                text = f"{n} tie{'s' if n != 1 else ''} {scope}: {listing}."
+            if len(query.eras) == 1:
+                era = corpus.era_by_id[query.eras[0]]
+                if not (query.continent or query.families or query.sister_city is not None or query.rows is not None
+                        or query.year_from):
+                    text += {"en": f" The paper gives the same count for {era_name(era, 'en')} (section {era.id}).",
+                             "fa": f" مقاله نیز برای {era_name(era, 'fa')} همین شمار را می‌دهد (بخش {era.id})."}[lang]
+        extra = self.supporting_sentence(question, lang, text)
+        if extra:
+            text += " " + extra[0]
+        answer = self._table_answer_object(question, lang, query, text, agreements, era_ids)
+        if extra:
+            answer.citations.append(extra[1])
+        return answer
+
+    def _table_answer_object(self, question, lang, query, text, agreements, era_ids) -> "Answer":
+        from app.assistant import Answer
+
+        answer = Answer(question, lang, _digits(text, lang), False,
+                        self._row_citations(agreements) + self._era_citations(era_ids), kind="table")
+        answer.table_query = query
+        return answer
+
+    def describe(self, query: TableQuery, lang: str) -> str:
+        """A short phrase for the filters, e.g. 'in the reform era (Seyyed Mohammad Khatami) in Asia'."""
+        corpus, parts = self.corpus, []
+        if query.eras:
+            names = [era_name(corpus.era_by_id[e], lang) for e in query.eras]
+            parts.append(("در " if lang == "fa" else "in ") + (" / ".join(names)))
+        if query.continent:
+            parts.append(f"با شهرهای {CONTINENT_FA[query.continent]}" if lang == "fa" else f"in {query.continent}")
+        if query.families:
+            names_en = {"mou": "memoranda of understanding", "pact": "pacts", "treaty": "treaties",
+                        "contract": "contracts", "agreement": "agreements"}
+            names_fa = {"mou": "تفاهم‌نامه", "pact": "پیمان", "treaty": "معاهده", "contract": "قرارداد",
+                        "agreement": "توافق‌نامه"}
+            parts.append(("از نوع " + "/".join(names_fa[f] for f in query.families)) if lang == "fa"
+                         else "that are " + "/".join(names_en[f] for f in query.families))
+        if query.sister_city is False:
+            parts.append("از نوع اسناد همکاری یا دوستی (نه خواهرشهری)" if lang == "fa"
+                         else "that are cooperation or friendship documents (not sister-city documents)")
+        if query.year_from or query.year_to:
+            if query.year_from == query.year_to:
+                parts.append(f"در سال {query.year_from}" if lang == "fa" else f"in {query.year_from} SH")
+            elif query.year_from and query.year_to:
+                parts.append(f"از {query.year_from} تا {query.year_to}" if lang == "fa"
+                             else f"from {query.year_from} to {query.year_to} SH")
+            elif query.year_from:
+                parts.append(f"از سال {query.year_from} به بعد" if lang == "fa" else f"from {query.year_from} SH on")
+            else:
+                parts.append(f"تا سال {query.year_to}" if lang == "fa" else f"up to {query.year_to} SH")
+        if query.rows is not None and not query.named_rows:
+            parts.append("از میان پیوندهای پاسخ قبلی" if lang == "fa" else "among those in the previous answer")
+        return " ".join(parts) if parts else ("در جدول ۲" if lang == "fa" else "in Table 2")
+
+    def era_comparison(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        corpus = self.corpus
+        counts = {e: c for e, c in era_counts(corpus).items() if c}
+        if query.intent == "diff" and len(query.eras) == 2:
+            a, b = (corpus.era_by_id[e] for e in query.eras)
+            difference = abs(counts.get(a.id, 0) - counts.get(b.id, 0))
+            text = {"en": f"{difference} ties: {counts.get(a.id, 0)} in {era_name(a, 'en')} against "
+                          f"{counts.get(b.id, 0)} in {era_name(b, 'en')}.",
+                    "fa": f"{difference} پیوند: {counts.get(a.id, 0)} پیوند در {era_name(a, 'fa')} در برابر "
+                          f"{counts.get(b.id, 0)} پیوند در {era_name(b, 'fa')}."}[lang]
+            agreements = [x for x in corpus.agreements if x.era_id in query.eras]
+            return self._table_answer_object(question, lang, query, text, agreements, query.eras)
+        ordered = sorted(counts.items(), key=lambda item: -item[1])
+        pick = ordered[0] if query.intent != "least" else ordered[-1]
+        era = corpus.era_by_id[pick[0]]
+        rows = [x.row for x in corpus.agreements if x.era_id == era.id]
+        others_en = ", ".join(f"{corpus.era_by_id[e].head_en or corpus.era_by_id[e].short_en[0]} {c}"
+                              for e, c in ordered if e != era.id)
+        others_fa = "، ".join(f"{corpus.era_by_id[e].head_fa or corpus.era_by_id[e].short_fa[0]} {c}"
+                              for e, c in ordered if e != era.id)
+        word = ("most", "بیشترین") if query.intent != "least" else ("fewest", "کمترین")
+        text = {"en": f"{era_name(era, 'en')[0].upper()}{era_name(era, 'en')[1:]} ({era.years_text('en')}) formed the "
+                      f"{word[0]} ties: {pick[1]} (Table 2 rows {_rows_span(rows)}). Others: {others_en}.",
+                "fa": f"{era_name(era, 'fa')} ({era.years_text('fa')}) با {pick[1]} پیوند {word[1]} شمار را دارد "
+                      f"(ردیف‌های {_rows_span(rows)} جدول ۲). دیگر دوره‌ها: {others_fa}."}[lang]
+        agreements = [x for x in corpus.agreements if x.era_id == era.id]
+        return self._table_answer_object(question, lang, query, text, agreements, [era.id])
+
+    def continent_extreme(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        from app.assistant import section_citation
+
+        counts = Counter(a.continent for a in select(self.corpus, replace_continent(query)))
+        ordered = counts.most_common()
+        name, count = ordered[0] if query.intent != "least" else ordered[-1]
+        agreements = [a for a in self.corpus.agreements if a.continent == name]
+        rest_en = ", ".join(f"{c} {n}" for c, n in ordered if c != name)
+        rest_fa = "، ".join(f"{CONTINENT_FA[c]} {n}" for c, n in ordered if c != name)
+        total = sum(counts.values())
+        text = {"en": f"{name}: {count} of the {total} ties ({_join_cities(agreements, 'en')}). Then {rest_en}; "
+                      f"Oceania none. The conclusion (section 5) gives the same totals.",
+                "fa": f"{CONTINENT_FA[name]}: {count} پیوند از {total} پیوند ({_join_cities(agreements, 'fa')}). "
+                      f"سپس {rest_fa}؛ اقیانوسیه هیچ. نتیجه‌گیری (بخش ۵) همین ارقام را می‌دهد."}[lang]
+        answer = self._table_answer_object(question, lang, query, text, agreements, [])
+        answer.citations.append(section_citation(self.corpus, "5"))
+        return answer
+
+    def ambiguous_concept(self, question: str, lang: str, query: TableQuery, with_ties: bool = True) -> "Answer":
+        """A key concept (détente …) that the paper uses for more than one era: answer for each, say why."""
+        corpus = self.corpus
+        concept = query.era_reason.split(":", 1)[1]
+        eras = sorted((corpus.era_by_id[e] for e in query.eras), key=lambda e: -e.ties)
+        parts, all_rows = [], []
+        if not with_ties:
+            eras = sorted(eras, key=lambda e: e.start_jalali)
+            for era in eras:
+                parts.append(f"{era_name(era, lang)} ({era.years_text(lang)})، بخش {era.id}" if lang == "fa"
+                             else f"{era_name(era, lang)} ({era.years_text(lang)}), section {era.id}")
+            if lang == "fa":
+                text = (f"مقاله «{_concept_fa(corpus, concept)}» را به بیش از یک دوره نسبت می‌دهد: "
+                        + "؛ ".join(parts) + ".")
+            else:
+                text = f"The paper links “{concept}” to more than one era: " + "; ".join(parts) + "."
+            answer = self._table_answer_object(question, lang, query, text, [], [e.id for e in eras])
+            answer.kind = "ambiguous"
+            return answer
+        for era in eras:
+            rows = [a for a in select(corpus, TableQuery(eras=(era.id,), continent=query.continent,
+                                                         families=query.families, sister_city=query.sister_city))]
+            all_rows += rows
+            cities = _join_cities(rows, lang)
+            if lang == "fa":
+                parts.append(f"{era_name(era, 'fa')}، بخش {era.id}: "
+                             + (f"{len(rows)} پیوند ({cities})" if rows else "هیچ پیوندی"))
+            else:
+                parts.append(f"{era_name(era, 'en')}, section {era.id}: "
+                             + (f"{len(rows)} ties ({cities})" if rows else "no ties"))
+        primary = eras[0]
+        if lang == "fa":
+            text = (f"مقاله «{_concept_fa(corpus, concept)}» را برای بیش از یک دوره به کار می‌برد، پس پاسخ به "
+                    f"منظور شما بستگی دارد. این مفهوم کلیدواژه {era_name(primary, 'fa')} است. " + "؛ ".join(parts) + ".")
+        else:
+            text = (f"The paper uses “{concept}” for more than one era, so it depends which one you mean. It is "
+                    f"the keyword of {era_name(primary, 'en')}. " + "; ".join(parts) + ".")
+        answer = self._table_answer_object(question, lang, query, text, all_rows, [e.id for e in eras])
+        answer.kind = "ambiguous"
+        return answer
+
+    def total_ties(self, question: str, lang: str) -> "Answer":
+        from app.assistant import passage_citation, section_citation
+
+        corpus = self.corpus
+        n = len(corpus.agreements)
+        text = {"en": f"Table 2 lists {n} ties, and the conclusion says 26 too; but the introduction and section 4-2 "
+                      f"speak of 27 ties (the introduction counts ties “with cities and international organizations”). "
+                      f"The paper does not explain the difference.",
+                "fa": f"جدول ۲ {n} پیوند را فهرست می‌کند و نتیجه‌گیری نیز از ۲۶ پیوند سخن می‌گوید؛ اما مقدمه و بخش ۴-۲ "
+                      f"از «بیست و هفت» (۲۷) پیوند نام می‌برند (مقدمه پیوند «با شهرها و سازمان‌های بین‌المللی» را "
+                      f"می‌شمارد). مقاله این تفاوت را توضیح نمی‌دهد."}[lang]
+        from app.assistant import Answer
+
+        citations = [section_citation(corpus, "5"), section_citation(corpus, "1"), section_citation(corpus, "4-2")]
+        for pid in ("1.4", "4-2.2", "5.4"):
+            if pid in corpus.paragraph_by_id:
+                citations.insert(0, passage_citation(corpus, _whole(corpus.paragraph_by_id[pid])))
+        return Answer(question, lang, _digits(text, lang), False, citations, kind="ambiguous")
+
+    def era_facts(self, question: str, lang: str, era: Era) -> "Answer":
+        from app.assistant import Answer, section_citation, table_citation
+
+        alt = era.end_jalali_alt
+        table_years = re.search(r"\(([\d۰-۹–-]+)\)\s*$", era.table_label_fa or "")
+        if lang == "fa":
+            text = f"{era_name(era, 'fa')}؛ بخش {era.id} سال‌های {era.start_jalali}–{era.end_jalali} را می‌دهد"
+            if alt:
+                text += f"، اما برچسب جدول ۲ سال‌های {era.start_jalali}–{alt} را، و نتیجه‌گیری از «مدت پنج سال» سخن می‌گوید"
+            elif table_years:
+                text += f"؛ جدول ۲ پیوندهای این دوره را با سال‌های {table_years[1]} آورده است"
+            text += f". شمار پیوندهای تهران در این دوره: {era.ties}."
+        else:
+            text = f"{era_name(era, 'en')[0].upper()}{era_name(era, 'en')[1:]}: section {era.id} gives " \
+                   f"{era.start_jalali}–{era.end_jalali} SH"
+            if alt:
+                text += (f", but the Table 2 label gives {era.start_jalali}–{alt} and the conclusion speaks of "
+                         f"“five years”")
+            elif table_years:
+                text += f"; Table 2 groups its ties under {fold(table_years[1]).replace('-', '–')}"
+            text += f". Tehran's ties in this era: {era.ties}."
+        citations = [section_citation(self.corpus, era.id)]
+        rows = [a for a in self.corpus.agreements if a.era_id == era.id]
+        citations += [table_citation(self.corpus, a.row) for a in rows[:1]]
+        if alt:
+            citations.append(section_citation(self.corpus, "5"))
+        answer = Answer(question, lang, _digits(text, lang), False, citations, kind="era")
+        answer.kind = "ambiguous" if alt else "era"
+        return answer
+
+    def no_details_for_row(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        from app.assistant import Answer
+
+        agreements = [self.corpus.agreement_by_row[r] for r in query.named_rows]
+        text = {"en": f"{NOT_IN_PAPER['en']}: it gives no purpose, content or projects for this tie; Table 2 only "
+                      f"records it: {_join_rows(self.corpus, agreements, 'en')}.",
+                "fa": f"{NOT_IN_PAPER['fa']}: هدف، مفاد یا پروژه‌ای برای این پیوند ذکر نشده است؛ جدول ۲ فقط این را "
+                      f"آورده است: {_join_rows(self.corpus, agreements, 'fa')}."}[lang]
+        return Answer(question, lang, _digits(text, lang), True, self._row_citations(agreements), kind="abstain")
+
+    # -------------------------------------------------------------- passages
+
+    def unknown_terms(self, question: str) -> list[str]:
+        """Proper names in the question (capitalized Latin words after the first) that occur nowhere in the
+        paper, its translation or the glossary, nor as a close spelling: "Tokyo" is not in the paper."""
+        unknown = []
+        words = re.findall(r"[A-Za-z][A-Za-z'-]+", question)
+        for word in words[1:]:
+            if not word[0].isupper() or len(word) < 3:
+                continue
+            for token in tokens(word):
+                if token in self.vocabulary or difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.8):
+                    continue
+                unknown.append(token)
+        return unknown
+
+    def section_refs(self, question: str) -> list[str]:
+        """Parts of the paper the question names: "section 3-2", «چکیده», "the introduction", "Table 1"."""
+        folded = fold(question)
+        refs = [re.sub(r"\s+", "", m) for m in SECTION_ID.findall(folded)]
+        refs = [r for r in refs if r in self.corpus.section_by_id]
+        refs += [section for section, pattern in SECTION_ALIASES.items() if pattern.search(folded)]
+        return list(dict.fromkeys(refs))
+
+    def subsections_answer(self, question: str, lang: str, section_id: str) -> "Answer":
+        from app.assistant import Answer, section_citation
+
+        children = [s for s in self.corpus.sections if s.parent == section_id]
+        grandchildren = {c.id: [s for s in self.corpus.sections if s.parent == c.id] for c in children}
+        section = self.corpus.section_by_id[section_id]
+        parts = []
+        for child in children:
+            title = child.title_fa if lang == "fa" else child.title_en
+            below = grandchildren[child.id]
+            extra = ""
+            if below:
+                extra = (f" (با {len(below)} زیربخش {below[0].id} تا {below[-1].id})" if lang == "fa"
+                         else f" (with {len(below)} subsections, {below[0].id} to {below[-1].id})")
+            parts.append(f"{child.id} «{title}»{extra}" if lang == "fa" else f"{child.id} “{title}”{extra}")
+        title = section.title_fa if lang == "fa" else section.title_en
+        text = (f"بخش {section_id} («{title}») این زیربخش‌ها را دارد: " + "؛ ".join(parts) + "."
+                if lang == "fa" else f"Section {section_id} (“{title}”) has these subsections: " + "; ".join(parts) + ".")
+        citations = [section_citation(self.corpus, section_id)] + [section_citation(self.corpus, c.id) for c in children]
+        return Answer(question, lang, _digits(text, lang), False, citations, kind="passage")
+
+    def not_in_paper(self, question: str, lang: str, unknown: list[str], tie_question: bool) -> "Answer":
+        from app.assistant import Answer
+
+        nearest = self.passage_answer(question, lang, question)
+        original = [w for w in re.findall(r"[^\W_]+", question) if fold(w) in unknown] or unknown
+        names = ", ".join(dict.fromkeys(original))
+        if tie_question:
+            text = {"en": f"No. “{names}” does not appear anywhere in the paper, and Table 2 lists no such tie "
+                          f"(it lists 26 ties).",
+                    "fa": f"خیر. «{names}» در هیچ جای مقاله نیامده است و جدول ۲ چنین پیوندی ندارد "
+                          f"(جدول ۲ بیست و شش پیوند را فهرست می‌کند)."}[lang]
+            return Answer(question, lang, text, False, nearest.citations[:2], kind="table")
+        text = {"en": f"{NOT_IN_PAPER['en']} anything about “{names}”.",
+                "fa": f"{NOT_IN_PAPER['fa']}: «{names}» در مقاله نیامده است."}[lang]
+        if nearest.answer:
+            text += {"en": f" The nearest passage: {nearest.answer}", "fa": f" نزدیک‌ترین بخش: {nearest.answer}"}[lang]
+        return Answer(question, lang, text, True, nearest.citations[:2], kind="abstain")
+
+    def supporting_sentence(self, question: str, lang: str, answer_text: str) -> tuple[str, dict] | None:
+        """For a structured answer: a sentence of the paper that covers what the table cannot (a mayor, a why)."""
+        wanted = set(tokens(question)) - set(tokens(answer_text)) - set(self.parser_words)
+        if not wanted:
+            return None
+        hits = self.assistant.search(question, k=6)
+        best = None
+        for hit in hits:
+            if hit.chunk.kind != "passage":
+                continue
+            paragraph = self.corpus.paragraph_by_id[hit.chunk.paragraph]
+            for sentence, fa_span, en_span in _sentences(paragraph, lang):
+                overlap = wanted & set(tokens(sentence))
+                score = sum(self.idf.get(t, 0) for t in overlap)
+                if overlap and (best is None or score > best[0]):
+                    best = (score, sentence, paragraph, fa_span, en_span)
+        if best is None or best[0] < 3.0:
+            return None
+        from app.assistant import passage_citation
+
+        _, sentence, paragraph, fa_span, en_span = best
+        return sentence, passage_citation(self.corpus, _whole(paragraph, [fa_span], [en_span]))
+
+    @cached_property
+    def parser_words(self) -> set[str]:
+        return set(tokens("tie ties sister city cities tehran signed document kind type what which when year "
+                          "پیوند خواهرشهری تهران سند نوع سال تاریخ امضا کدام چه دولت دوره era president"))
+
+    def passage_answer(self, question: str, lang: str, search_text: str, sections: list[str] = ()) -> "Answer":
+        from app.assistant import Answer, passage_citation
+
+        hits = self.assistant.search(search_text, k=10)
+        allow_captions = MAP_OR_TABLE.search(fold(question)) is not None
+        top = hits[0].score if hits and hits[0].score > 0 else 1.0
+        # (paragraph, retrieval strength in [0, 1]); the best chunk of a paragraph speaks for it
+        paragraphs: list[tuple[Paragraph, float]] = []
+        for hit in hits:
+            if hit.chunk.kind != "passage" or hit.chunk.paragraph in [p.id for p, _ in paragraphs]:
+                continue
+            paragraph = self.corpus.paragraph_by_id[hit.chunk.paragraph]
+            if paragraph.kind == "caption" and not allow_captions:
+                continue
+            paragraphs.append((paragraph, max(0.0, hit.score / top)))
+        if sections:
+            wanted = {f"sec:{s}" if not s.startswith("table") else s for s in sections}
+            inside = [(p, r) for p, r in paragraphs if wanted & set(p.evidence_ids)]
+            seen = {p.id for p, _ in inside}
+            # the named part of the paper is read whole, after what retrieval found in it
+            inside += [(p, 0.3) for p in self.corpus.paragraphs if wanted & set(p.evidence_ids)
+                       and p.kind not in ("table_row", "caption") and p.id not in seen][:8]
+            paragraphs = inside or paragraphs
+        if not paragraphs:
+            return Answer(question, lang, NOT_IN_PAPER[lang] + ".", True, [], kind="abstain")
+        if sections == ["front"]:  # who wrote it: the author lines of the title block
+            authors = [p for p in self.corpus.section_paragraphs("front")[1:] if not NUMBER.search(fold(p.fa))]
+            text = " ".join((p.fa if lang == "fa" else p.en) for p in authors)
+            return Answer(question, lang, text, False, [passage_citation(self.corpus, _whole(p)) for p in authors])
+        q_tokens = set(tokens(search_text)) | set(tokens(self.assistant.retriever.expand(search_text)))
+        definition = DEFINITION_ASKED.search(fold(question)) is not None
+        scored = []
+        for paragraph, strength in paragraphs[:8 if sections else 4]:
+            for index, (sentence, fa_span, en_span) in enumerate(_sentences(paragraph, lang)):
+                overlap = q_tokens & set(tokens(sentence))
+                score = sum(self.idf.get(t, 1.0) for t in overlap) + 3.0 * strength
+                if definition and len(overlap) >= 2 and DEFINITION_CUE.search(fold(sentence)):
+                    score += 5.0
+                scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
+        scored.sort(key=lambda s: -s[0])
+        best_score, _, index, sentence, paragraph, _, _ = scored[0]
+        best_score = max(best_score, 1e-6)
+        sentences = _sentences(paragraph, lang)
+        by_index = {s[2]: s[0] for s in scored if s[4].id == paragraph.id}
+        chosen = {index}
+        # Neighbours that also answer the question, and what follows a sentence that introduces a list.
+        for neighbour in (index - 1, index + 1, index + 2):
+            if 0 <= neighbour < len(sentences) and len(chosen) < 3:
+                near = by_index.get(neighbour, 0.0)
+                if near > 0 and near >= 0.4 * best_score and abs(neighbour - index) == 1:
+                    chosen.add(neighbour)
+        if (sentence.rstrip().endswith(":") or len(sentence) < 80) and index + 1 < len(sentences):
+            chosen.add(index + 1)
+        # A one-line answer is often too thin to study from: read on to about 250 characters
+        # (four sentences when the question asks for a list of levels, conditions, factors …).
+        limit = 4 if LIST_ASKED.search(fold(question)) else 3
+        following = max(chosen) + 1
+        while following < len(sentences) and len(chosen) < limit and \
+                sum(len(sentences[i][0]) for i in chosen) < (600 if limit == 4 else 250):
+            chosen.add(following)
+            following += 1
+        picked = [sentences[i] for i in sorted(chosen)]
+        text = " ".join(s[0] for s in picked)
+        citations = [passage_citation(self.corpus, _whole(paragraph, [s[1] for s in picked], [s[2] for s in picked]))]
+        list_items = self.following_list(paragraph)
+        if list_items and (LIST_ASKED.search(fold(question)) or sentence.rstrip().endswith(":")):
+            items = [p for p in list_items if p.id != paragraph.id]
+            text += " " + " ".join((p.fa if lang == "fa" else p.en) for p in items)
+            citations += [passage_citation(self.corpus, _whole(p)) for p in items]
+        for other, _strength in paragraphs[1:3]:
+            if other.id != paragraph.id:
+                citations.append(passage_citation(self.corpus, _whole(other)))
+        asks_when = STRICT_WHEN.search(fold(question)) is not None
+        without_citations = CITATION.sub(" ", text)
+        if self.unsupported_number(question, text) or (asks_when and not NUMBER.search(fold(without_citations))):
+            text = {"en": f"{NOT_IN_PAPER['en']} this; the closest passage of the paper says: {text}",
+                    "fa": f"{NOT_IN_PAPER['fa']}؛ نزدیک‌ترین بخش مقاله می‌گوید: {text}"}[lang]
+            return Answer(question, lang, text, True, citations, kind="abstain")
+        return Answer(question, lang, text, False, citations, kind="passage")
+
+    def following_list(self, paragraph: Paragraph) -> list[Paragraph]:
+        """List items that follow `paragraph` (or the table/list it belongs to)."""
+        items, started = [], False
+        for p in self.corpus.paragraphs:
+            if p.id == paragraph.id:
+                started = True
+                if p.kind == "list_item":
+                    items.append(p)
+                continue
+            if started:
+                if p.kind in ("list_item",) or (p.kind == "caption" and not items and p.table):
+                    if p.kind == "list_item":
+                        items.append(p)
+                    continue
+                break
+        if paragraph.kind == "list_item":  # the whole list the item belongs to
+            siblings = [p for p in self.corpus.paragraphs if p.kind == "list_item" and p.section == paragraph.section
+                        and (p.table or "") == (paragraph.table or "")]
+            return siblings
+        return items
+
+    def unsupported_number(self, question: str, text: str) -> bool:
+        """The question asks about a specific number or year that the chosen evidence never mentions."""
+        asked = set(NUMBER.findall(fold(question))) - {"1", "2", "3", "4", "5", "6", "7"}
+        section_refs = set(re.findall(r"\d+(?:-\d+)+", fold(question)))
+        asked -= {n for ref in section_refs for n in ref.split("-")}
+        for start, end in re.findall(r"(\d{4})\s*[-–]\s*(\d{2,4})", fold(question)):  # an era's span
+            if any(e.start_jalali == int(start) for e in self.corpus.eras):
+                asked -= {start, end}
+        if not asked:
+            return False
+        found = set(NUMBER.findall(fold(text)))
+        return not (asked & found)
+
+    def source_of_previous(self, question: str, lang: str, previous) -> "Answer | None":
+        from app.assistant import Answer
+
+        passage = next((c for c in previous.citations if c.get("kind") == "passage"), None)
+        if not passage:
+            return None
+        spans = passage["highlight"]["fa"]
+        text_fa = passage["text"]
+        window = text_fa[spans[0][0]:spans[-1][1]] if spans else text_fa
+        found = CITATION.findall(window)
+        if not found:
+            rest = text_fa[spans[-1][1]:] if spans else ""
+            found = CITATION.findall(rest)[:1] or CITATION.findall(text_fa)[:1]
+        if not found:
+            return None
+        sources = "; ".join(found)
+        text = {"en": f"The paper cites {sources} for it (paragraph {passage['paragraph']}).",
+                "fa": f"مقاله برای آن به ({sources}) استناد می‌کند (بند {passage['paragraph']})."}[lang]
+        return Answer(question, lang, text, False, [passage], kind="passage")
+
+
+def replace_continent(query: TableQuery) -> TableQuery:
+    from dataclasses import replace
+
+    return replace(query, continent=None)
+
+
+def _join_cities(agreements: list[Agreement], lang: str) -> str:
+    if lang == "fa":
+        return "، ".join(a.city_fa for a in agreements)
+    return ", ".join(a.city_en for a in agreements)
+
+
+def _concept_fa(corpus: Corpus, concept_en: str) -> str:
+    for era in corpus.eras:
+        for c in era.concepts:
+            if c.en[0] == concept_en:
+                return c.fa[0]
+    return concept_en
+
+
+def _sentences(paragraph: Paragraph, lang: str) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
+    """Sentences of the paragraph in `lang`, each with its span and the proportional span in the other language."""
+    fa_spans, en_spans = sentence_spans(paragraph.fa), sentence_spans(paragraph.en)
+    own, other = (fa_spans, en_spans) if lang == "fa" else (en_spans, fa_spans)
+    text = paragraph.fa if lang == "fa" else paragraph.en
+    out = []
+    for i, span in enumerate(own):
+        j = min(len(other) - 1, int(i * len(other) / len(own)))
+        fa_span, en_span = (span, other[j]) if lang == "fa" else (other[j], span)
+        out.append((text[span[0]:span[1]], fa_span, en_span))
+    return out
+
+
+def _whole(paragraph: Paragraph, fa_spans=None, en_spans=None):
+    """A chunk-like view of a paragraph for `passage_citation` (highlighting the given spans)."""
+    from app.chunking import Chunk
+
+    return Chunk(id=paragraph.id, kind="passage", paragraph=paragraph.id, section=paragraph.section, fa=paragraph.fa,
+                 en=paragraph.en, evidence=tuple(paragraph.evidence_ids),
+                 fa_spans=tuple(fa_spans or [(0, len(paragraph.fa))]),
+                 en_spans=tuple(en_spans or [(0, len(paragraph.en))]))
+
+
+def compose_answer(assistant: "Assistant", question: str, lang: str, conversation: Conversation) -> "Answer":
+    return assistant.composer.compose(question, lang, conversation)

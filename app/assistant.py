@@ -10,10 +10,10 @@ import html
 import re
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from app.answer import compose_answer
+from app.answer import Composer, compose_answer
 from app.chunking import Chunk
 from app.conversation import Conversation
 from app.corpus import CORPUS_DIR, Corpus
@@ -69,7 +69,7 @@ class Answer:
     citations: list[dict]
     timing_ms: float = 0.0
     kind: str = "passage"  # passage | table | era | abstain | ambiguous
-    notes: list[str] = field(default_factory=list)
+    table_query: object = None  # the parsed structured query, for follow-ups (not serialized)
 
     def to_dict(self) -> dict:
         return {"question": self.question, "lang": self.lang, "answer": self.answer, "abstained": self.abstained,
@@ -121,6 +121,8 @@ class Assistant:
         self.corpus, self.index = open_index(self.embedder, root=index_root, corpus_dir=corpus_dir, progress=progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, fusion=fusion)
         self._embed_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
+        self.composer = Composer(self)
+        self.composer.warm_up()  # build every lazy table now: afterwards the shared state is read-only
 
     @property
     def search_index(self) -> SearchIndex:

@@ -13,7 +13,8 @@ from app.normalize import fold
 
 _FOLLOW_UP_EN = re.compile(
     r"\b(those|these|them|they|it|its|that one|which one|which of|of them|of those|how many of|and (in|under|for|during|with)|"
-    r"what about|how about|same|the previous|above)\b", re.I)
+    r"what about|how about|same|the previous|above|that (definition|tie|era|one|list|answer|source|document|passage))\b"
+    r"|^and\b", re.I)
 _FOLLOW_UP_FA = re.compile(
     r"(آن‌ها|آنها|آن ها|اون‌ها|اونها|اونا|این‌ها|اینها|کدومش|کدوماش|کدامش|کدام‌یک از|کدام یک از|کدامیک از|کدوم یکی|"
     r"از بین آن|از میان آن|چندتاش|چند تاش|چندتا از|همین|همان|قبلی|بالا|^و |^در مورد |^درباره )")

@@ -28,7 +28,10 @@ _HALF_SPACE_VARIANTS = re.compile("[\u200c\u200b\u2009\u202f\u00ad]")
 STOP_EN = frozenset(
     "a an the of in on at to for from by with and or is are was were be been being what which who whom "
     "whose when where why how did does do has have had this that these those it its as into about under "
-    "than then there their they them he she his her paper according say says said tell me please".split())
+    "than then there their they them he she his her paper according say says said tell me please out set up "
+    "down over can could would should will may might must also not yes here so such only just some any all "
+    "each other very into onto upon via per again ever both own too if but because while through our your my "
+    "we you i us article text author's".split())
 STOP_FA = frozenset(
     "و در به از که این آن با را برای تا یا هم نیز چه چی چیه کدام کدوم کدامیک کی کجا چرا چگونه چطور آیا "
     "است بود شد شده می هست هستند بودند اند ای ها های یک بر مقاله طبق گفته اساس".split())
