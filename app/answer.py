@@ -40,22 +40,12 @@ LIST_ASKED = re.compile(r"\b(conditions?|goals?|list|steps?|levels?|sectors?|pil
 CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
 NUMBER = re.compile(r"\d+")
 NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
+DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b")
 STRICT_WHEN = re.compile(r"\bwhen\b|\bwhat (year|date)\b|\bwhich year\b|(^| )کی( |$)|چه سالی|چه تاریخی|چه زمانی|در چه سال")
 MAP_OR_TABLE = re.compile(r"\bmaps?\b|\btables?\b|نقشه|جدول")
 WHICH_ERA = re.compile(r"\b(which|what) (era|eras|period|periods|government|governments|president)|کدام دوره|کدوم دوره|"
                        r"چه دوره|کدام دولت|کدوم دولت")
 SUBSECTIONS = re.compile(r"\bsubsections?\b|\bsub-sections?\b|زیربخش|زیر بخش")
-# Words that point at a part of the paper; explicit ids ("section 3-2", «بخش ۴-۱») are read too.
-SECTION_ALIASES = {
-    "front": re.compile(r"\b(authors?|wrote|written by|affiliations?)\b|نویسنده|نویسندگان|نگارنده"),
-    "abstract": re.compile(r"\babstract\b|چکیده"),
-    "1": re.compile(r"\bintroduction\b|مقدمه"),
-    "2": re.compile(r"\bresearch method|\bmethodology\b|روش تحقیق|روش پژوهش"),
-    "5": re.compile(r"\bconclusions?\b|نتیجه گیری|نتیجه‌گیری"),
-    "7": re.compile(r"\backnowledg|قدردانی|سپاسگزاری"),
-    "table1": re.compile(r"\btable 1\b|جدول 1|جدول شماره 1"),
-}
-SECTION_ID = re.compile(r"(?:section|§|بخش)\s*\(?(\d+(?:\s*-\s*\d+)*)")
 
 
 def retrieval_query(question: str, conversation: Conversation) -> str:
@@ -68,7 +58,16 @@ def retrieval_query(question: str, conversation: Conversation) -> str:
 # ------------------------------------------------------------------ phrasing helpers
 
 def _digits(text: str, lang: str) -> str:
-    return to_persian_digits(text) if lang == "fa" else text
+    """Persian digits in Persian answers, except inside Latin citations such as (KavyaniRad, 2016: 176)."""
+    if lang != "fa":
+        return text
+    parts, cursor = [], 0
+    for match in CITATION.finditer(text):
+        parts.append(to_persian_digits(text[cursor:match.start()]))
+        parts.append(match.group(0))
+        cursor = match.end()
+    parts.append(to_persian_digits(text[cursor:]))
+    return "".join(parts)
 
 
 def gregorian_text(a: Agreement, lang: str) -> str:
@@ -217,7 +216,9 @@ class Composer:
         corpus = self.corpus
         if query.intent in ("most", "least") and re.search(r"continent|قاره", fold(question)):
             return self.continent_extreme(question, lang, query)
-        if query.intent in ("most", "least", "diff") and not query.named_rows and not query.continent and \
+        if len(query.continents) > 1 and query.intent in ("count", "list"):
+            return self.per_continent(question, lang, query)
+        if query.intent in ("most", "least", "diff") and not query.named_rows and not query.continents and \
                 not query.families and (len(query.eras) != 1):
             return self.era_comparison(question, lang, query)
         if query.era_reason and len(query.eras) > 1:
@@ -243,8 +244,10 @@ class Composer:
         elif query.intent in ("first", "last"):
             a = agreements[0]
             word = {"first": ("The first", "اولین"), "last": ("The last", "آخرین")}[query.intent]
-            text = {"en": f"{word[0]} tie {scope} in Table 2: {row_text(corpus, a, 'en')}.",
-                    "fa": f"{word[1]} پیوند {scope} در جدول ۲: {row_text(corpus, a, 'fa')}."}[lang]
+            where = {"en": " in Table 2", "fa": " در جدول ۲"}[lang] if not query.has_filters else ""
+            text = {"en": f"{word[0]} tie {scope if query.has_filters else ''}{where}: {row_text(corpus, a, 'en')}.",
+                    "fa": f"{word[1]} پیوند {scope if query.has_filters else ''}{where}: {row_text(corpus, a, 'fa')}."}[lang]
+            text = re.sub(r"  +", " ", text)
         elif query.intent == "lookup" or (query.named_rows and n <= 2 and query.intent != "count"):
             text = ("؛ ".join(f"تهران و {row_text(corpus, a, 'fa')}" for a in agreements) + "."
                     if lang == "fa" else "; ".join(f"Tehran and {row_text(corpus, a, 'en')}" for a in agreements) + ".")
@@ -257,7 +260,7 @@ class Composer:
                 text = f"{n} tie{'s' if n != 1 else ''} {scope}: {listing}."
             if len(query.eras) == 1:
                 era = corpus.era_by_id[query.eras[0]]
-                if not (query.continent or query.families or query.sister_city is not None or query.rows is not None
+                if not (query.continents or query.families or query.sister_city is not None or query.rows is not None
                         or query.year_from):
                     text += {"en": f" The paper gives the same count for {era_name(era, 'en')} (section {era.id}).",
                              "fa": f" مقاله نیز برای {era_name(era, 'fa')} همین شمار را می‌دهد (بخش {era.id})."}[lang]
@@ -283,8 +286,9 @@ class Composer:
         if query.eras:
             names = [era_name(corpus.era_by_id[e], lang) for e in query.eras]
             parts.append(("در " if lang == "fa" else "in ") + (" / ".join(names)))
-        if query.continent:
-            parts.append(f"با شهرهای {CONTINENT_FA[query.continent]}" if lang == "fa" else f"in {query.continent}")
+        if query.continents:
+            parts.append("با شهرهای " + " و ".join(CONTINENT_FA[c] for c in query.continents) if lang == "fa"
+                         else "in " + " and ".join(query.continents))
         if query.families:
             names_en = {"mou": "memoranda of understanding", "pact": "pacts", "treaty": "treaties",
                         "contract": "contracts", "agreement": "agreements"}
@@ -355,6 +359,20 @@ class Composer:
         answer.citations.append(section_citation(self.corpus, "5"))
         return answer
 
+    def per_continent(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        from dataclasses import replace
+
+        parts, agreements = [], []
+        for continent in query.continents:
+            rows = select(self.corpus, replace(query, continents=(continent,)))
+            agreements += rows
+            if lang == "fa":
+                parts.append(f"{CONTINENT_FA[continent]}: {len(rows)} پیوند ({_join_cities(rows, 'fa')})")
+            else:
+                parts.append(f"{continent}: {len(rows)} tie{'s' if len(rows) != 1 else ''} ({_join_cities(rows, 'en')})")
+        text = ("؛ ".join(parts) if lang == "fa" else "; ".join(parts)) + "."
+        return self._table_answer_object(question, lang, query, text, agreements, list(query.eras))
+
     def ambiguous_concept(self, question: str, lang: str, query: TableQuery, with_ties: bool = True) -> "Answer":
         """A key concept (détente …) that the paper uses for more than one era: answer for each, say why."""
         corpus = self.corpus
@@ -375,7 +393,7 @@ class Composer:
             answer.kind = "ambiguous"
             return answer
         for era in eras:
-            rows = [a for a in select(corpus, TableQuery(eras=(era.id,), continent=query.continent,
+            rows = [a for a in select(corpus, TableQuery(eras=(era.id,), continents=query.continents,
                                                          families=query.families, sister_city=query.sister_city))]
             all_rows += rows
             cities = _join_cities(rows, lang)
@@ -471,13 +489,15 @@ class Composer:
                 unknown.append(token)
         return unknown
 
+    def question_tokens(self, question: str, lang: str) -> set[str]:
+        """The question's tokens plus, for each glossary term it mentions, the term's name in the answer
+        language ("EU" → "European Union" when answering from the English text)."""
+        names = [form for term in self.assistant.retriever.matched_terms(question)
+                 for form in ((term.fa, *term.variants_fa) if lang == "fa" else (term.en, *term.variants_en))]
+        return set(tokens(question)) | set(tokens(" ".join(names)))
+
     def section_refs(self, question: str) -> list[str]:
-        """Parts of the paper the question names: "section 3-2", «چکیده», "the introduction", "Table 1"."""
-        folded = fold(question)
-        refs = [re.sub(r"\s+", "", m) for m in SECTION_ID.findall(folded)]
-        refs = [r for r in refs if r in self.corpus.section_by_id]
-        refs += [section for section, pattern in SECTION_ALIASES.items() if pattern.search(folded)]
-        return list(dict.fromkeys(refs))
+        return self.assistant.retriever.section_refs(question)
 
     def subsections_answer(self, question: str, lang: str, section_id: str) -> "Answer":
         from app.assistant import Answer, section_citation
@@ -529,6 +549,8 @@ class Composer:
             if hit.chunk.kind != "passage":
                 continue
             paragraph = self.corpus.paragraph_by_id[hit.chunk.paragraph]
+            if paragraph.kind in ("caption", "footnote"):
+                continue
             for sentence, fa_span, en_span in _sentences(paragraph, lang):
                 overlap = wanted & set(tokens(sentence))
                 score = sum(self.idf.get(t, 0) for t in overlap)
@@ -575,14 +597,15 @@ class Composer:
             authors = [p for p in self.corpus.section_paragraphs("front")[1:] if not NUMBER.search(fold(p.fa))]
             text = " ".join((p.fa if lang == "fa" else p.en) for p in authors)
             return Answer(question, lang, text, False, [passage_citation(self.corpus, _whole(p)) for p in authors])
-        q_tokens = set(tokens(search_text)) | set(tokens(self.assistant.retriever.expand(search_text)))
+        q_tokens = self.question_tokens(search_text, lang)
         definition = DEFINITION_ASKED.search(fold(question)) is not None
         scored = []
         for paragraph, strength in paragraphs[:8 if sections else 4]:
             for index, (sentence, fa_span, en_span) in enumerate(_sentences(paragraph, lang)):
                 overlap = q_tokens & set(tokens(sentence))
-                score = sum(self.idf.get(t, 1.0) for t in overlap) + 3.0 * strength
-                if definition and len(overlap) >= 2 and DEFINITION_CUE.search(fold(sentence)):
+                score = sum(self.idf.get(t, 1.0) for t in overlap) + 5.0 * strength
+                if definition and len(overlap) >= 2 and (DEFINITION_CUE.search(fold(sentence))
+                                                         or DEFINITION_SHAPE.match(fold(sentence))):
                     score += 5.0
                 scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
         scored.sort(key=lambda s: -s[0])
@@ -592,19 +615,19 @@ class Composer:
         by_index = {s[2]: s[0] for s in scored if s[4].id == paragraph.id}
         chosen = {index}
         # Neighbours that also answer the question, and what follows a sentence that introduces a list.
-        for neighbour in (index - 1, index + 1, index + 2):
-            if 0 <= neighbour < len(sentences) and len(chosen) < 3:
-                near = by_index.get(neighbour, 0.0)
-                if near > 0 and near >= 0.4 * best_score and abs(neighbour - index) == 1:
-                    chosen.add(neighbour)
-        if (sentence.rstrip().endswith(":") or len(sentence) < 80) and index + 1 < len(sentences):
+        # (reading on is preferred: a sentence before the best one must score nearly as well)
+        for neighbour, share in ((index + 1, 0.4), (index - 1, 0.6)):
+            if 0 <= neighbour < len(sentences) and by_index.get(neighbour, 0.0) >= share * best_score > 0:
+                chosen.add(neighbour)
+        if index + 1 < len(sentences) and (sentence.rstrip().endswith(":") or len(sentence) < 80 or
+                                           sum(len(sentences[i][0]) for i in chosen) < 450):
             chosen.add(index + 1)
         # A one-line answer is often too thin to study from: read on to about 250 characters
         # (four sentences when the question asks for a list of levels, conditions, factors …).
         limit = 4 if LIST_ASKED.search(fold(question)) else 3
         following = max(chosen) + 1
         while following < len(sentences) and len(chosen) < limit and \
-                sum(len(sentences[i][0]) for i in chosen) < (600 if limit == 4 else 250):
+                sum(len(sentences[i][0]) for i in chosen) < (900 if limit == 4 else 250):
             chosen.add(following)
             following += 1
         picked = [sentences[i] for i in sorted(chosen)]
@@ -684,7 +707,7 @@ class Composer:
 def replace_continent(query: TableQuery) -> TableQuery:
     from dataclasses import replace
 
-    return replace(query, continent=None)
+    return replace(query, continents=())
 
 
 def _join_cities(agreements: list[Agreement], lang: str) -> str:

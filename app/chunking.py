@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 
 from app.corpus import Agreement, Corpus, Era, Paragraph
@@ -50,15 +51,24 @@ class Chunk:
         return " \n".join(part for part in (self.fa, self.en, self.extra) if part)
 
 
+# hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at
+# initials: such a piece is joined to the sentence that follows it.
+_ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|al|et al|e\.g|i\.e|cf)\.)$")
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of hazm's sentences inside `text`."""
-    spans, cursor = [], 0
+    spans: list[tuple[int, int]] = []
+    cursor = 0
     for sentence in sentences(text):
         start = text.find(sentence, cursor)
         if start < 0:  # hazm re-spaced something: fall back to the remaining text
             start = cursor
         end = min(len(text), start + len(sentence))
-        spans.append((start, end))
+        if spans and _ABBREVIATION_END.search(text[spans[-1][0]:spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
         cursor = end
     return spans or [(0, len(text))]
 

@@ -121,7 +121,7 @@ def tokens(text: str, drop_stopwords: bool = True) -> list[str]:
             part = part.strip("_")
             if not part:
                 continue
-            if drop_stopwords and (part in STOP_EN or part in STOP_FA):
+            if drop_stopwords and (part in STOP_EN or part in STOP_FA or (len(part) < 2 and not part.isdigit())):
                 continue
             out.append(stem_en(part))
     return out

@@ -19,6 +19,19 @@ from app.normalize import fold, tokens
 
 RRF_K = 60
 MODES = ("hybrid", "bm25", "dense")
+SECTION_BOOST = 0.25  # added to the fused score of chunks inside a part of the paper the query names
+# Words that point at a part of the paper; explicit ids ("section 3-2", «بخش ۴-۱») are read too.
+SECTION_ALIASES = {
+    "front": re.compile(r"\b(authors?|wrote|written by|affiliations?)\b|نویسنده|نویسندگان|نگارنده"),
+    "abstract": re.compile(r"\babstract\b|چکیده"),
+    "1": re.compile(r"\bintroduction\b|مقدمه"),
+    "2": re.compile(r"\bresearch method|\bmethodology\b|روش تحقیق|روش پژوهش"),
+    "5": re.compile(r"\bconclusions?\b|نتیجه گیری|نتیجه‌گیری"),
+    "7": re.compile(r"\backnowledg|قدردانی|سپاسگزاری"),
+    "table1": re.compile(r"\btable 1\b|جدول 1|جدول شماره 1"),
+}
+SECTION_ID = re.compile(r"(?:section|§|بخش)\s*\(?(\d+(?:\s*-\s*\d+)*)")
+
 
 
 @dataclass(frozen=True)
@@ -38,15 +51,29 @@ class Retriever:
         self.corpus, self.index, self.embedder, self.fusion = corpus, index, embedder, fusion
         self._vocab = set(index.bm25.vocab_dict) if hasattr(index.bm25, "vocab_dict") else None
         self._expansions = _glossary_expansions(corpus)
+        self._acronyms = [(re.compile(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])"), term)
+                          for term in corpus.glossary for form in term.all_forms
+                          if 2 <= len(form) <= 5 and form.isupper() and form.isascii()]
 
     def expand(self, query: str) -> str:
-        """The query plus the other-language forms of every glossary term it mentions."""
-        folded = f" {fold(query)} "
-        extra = []
-        for pattern, forms in self._expansions:
-            if pattern.search(folded):
-                extra.extend(forms)
+        """The query plus every form (both languages, variants) of each glossary term it mentions."""
+        extra = [form for term in self.matched_terms(query) for form in term.all_forms]
         return " ".join([query, *dict.fromkeys(extra)])
+
+    def matched_terms(self, query: str) -> list:
+        """The glossary terms that `query` mentions in any of their forms (acronyms such as "EU" only in capitals)."""
+        folded = f" {fold(query)} "
+        found = [term for pattern, term in self._expansions if pattern.search(folded)]
+        found += [term for pattern, term in self._acronyms if pattern.search(query) and term not in found]
+        return found
+
+    def section_refs(self, query: str) -> list[str]:
+        """Parts of the paper the query names: "section 3-2", «چکیده», "the introduction", "Table 1"."""
+        folded = fold(query)
+        refs = [re.sub(r"\s+", "", m) for m in SECTION_ID.findall(folded)]
+        refs = [r for r in refs if r in self.corpus.section_by_id]
+        refs += [section for section, pattern in SECTION_ALIASES.items() if pattern.search(folded)]
+        return list(dict.fromkeys(refs))
 
     def bm25_scores(self, query: str) -> np.ndarray:
         query_tokens = tokens(self.expand(query))
@@ -82,6 +109,10 @@ class Retriever:
             fused = np.where(bm25 > 0, fused, 1.0 / (RRF_K + dense_rank) + 1.0 / (RRF_K + len(bm25)))
         else:
             fused = 0.5 * _minmax(bm25) + 0.5 * _minmax(dense)
+        if mode == "hybrid" and (refs := self.section_refs(query)):
+            wanted = {f"sec:{r}" if not r.startswith("table") else r for r in refs}
+            inside = np.array([bool(wanted & set(c.evidence)) for c in self.index.chunks])
+            fused = fused + SECTION_BOOST * inside * (fused.max() if self.fusion == "rrf" else 1.0)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(self.index.chunks[i], float(fused[i]),
                     int(bm25_rank[i]) if bm25_rank is not None else None,
@@ -100,13 +131,13 @@ def _minmax(scores: np.ndarray) -> np.ndarray:
     return (scores - low) / (high - low) if high > low else np.zeros_like(scores)
 
 
-def _glossary_expansions(corpus: Corpus) -> list[tuple[re.Pattern, list[str]]]:
-    """For every glossary term: a pattern matching any of its forms as whole words, and all its forms."""
+def _glossary_expansions(corpus: Corpus) -> list[tuple[re.Pattern, object]]:
+    """For every glossary term: a pattern matching any of its forms as whole words, and the term."""
     out = []
     for term in corpus.glossary:
         forms = [f for f in term.all_forms if len(fold(f)) >= 3]
         if not forms:
             continue
         alternatives = "|".join(sorted((re.escape(fold(f)) for f in forms), key=len, reverse=True))
-        out.append((re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?![\w\u0600-\u06ff])"), forms))
+        out.append((re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?![\w\u0600-\u06ff])"), term))
     return out

@@ -31,7 +31,8 @@ DOC_ASKED = re.compile(r"\bwhat (kind|type|sort) of (doc|document)|\bwhat (was|w
 WHO_ERA = re.compile(r"\b(which|what) (president|government|era|administration|period)|\bunder (which|whom)|\bwho was "
                      r"president|کدام دولت|کدوم دولت|کدام دوره|کدوم دوره|دولت چه کسی|کدام رئیس")
 DETAIL = re.compile(r"\b(projects?|purpose|goals?|aims?|objectives?|contents?|provisions?|terms|activities|results?|"
-                    r"outcomes?|budget|why)\b|پروژه|هدف|اهداف|مفاد|محتوا|محتوای|فعالیت|نتیجه|نتایج|بودجه|چرا")
+                    r"outcomes?|budget)\b|پروژه|هدف|اهداف|مفاد|محتوا|محتوای|فعالیت|نتیجه|نتایج|بودجه")
+WHY = re.compile(r"\bwhy\b|\bhow come\b|چرا|به چه دلیل|علت")
 COOPERATION = re.compile(r"\bcooperation\b|\bco-operation\b|همکاری")
 FRIENDSHIP = re.compile(r"\bfriendship\b|\bfriendly\b|دوستی")
 NOT_SISTER = re.compile(r"rather than sister|not sister|instead of sister|غیر خواهرشهری|به جای خواهرشهری")
@@ -55,7 +56,7 @@ class TableQuery:
     named_rows: tuple[int, ...] = ()  # rows named by city or country
     eras: tuple[str, ...] = ()
     era_reason: str = ""  # "concept:détente" when eras came from a key concept
-    continent: str | None = None
+    continents: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
     sister_city: bool | None = None
     friendship: bool = False
@@ -70,7 +71,7 @@ class TableQuery:
 
     @property
     def has_filters(self) -> bool:
-        return bool(self.rows is not None or self.eras or self.continent or self.families
+        return bool(self.rows is not None or self.eras or self.continents or self.families
                     or self.sister_city is not None or self.friendship or self.year_from or self.year_to)
 
 
@@ -143,7 +144,7 @@ class TableParser:
             if concept_hits:
                 concept, era_ids = max(concept_hits.items(), key=lambda item: len(item[1]))
                 eras, era_reason = list(dict.fromkeys(era_ids)), f"concept:{concept}"
-        continent = next((name for pattern, name in self.continent_patterns if pattern.search(text)), None)
+        continents = tuple(name for pattern, name in self.continent_patterns if pattern.search(text))
         families = tuple(name for name, pattern in DOC_FAMILIES.items() if pattern.search(text))
         cooperation = _has(COOPERATION, text) or _has(NOT_SISTER, text)
         year_from = year_to = None
@@ -185,12 +186,13 @@ class TableParser:
         outside = tuple(name for pattern, name in self.outside_city_patterns if pattern.search(text))
         return TableQuery(
             rows=frozenset(named) if named else None, named_rows=tuple(named), eras=tuple(eras),
-            era_reason=era_reason, continent=continent, families=families,
+            era_reason=era_reason, continents=continents, families=families,
             sister_city=False if cooperation else None, friendship=_has(FRIENDSHIP, text),
             year_from=year_from, year_to=year_to, intent=intent,
             asks_date=_has(WHEN, text), asks_doc=_has(DOC_ASKED, text), asks_era=_has(WHO_ERA, text),
             outside_cities=outside,
-            flags={"tie_words": _has(TIE_WORDS, text), "detail": _has(DETAIL, text), "list": _has(LIST, text),
+            flags={"tie_words": _has(TIE_WORDS, text), "detail": _has(DETAIL, text), "why": _has(WHY, text),
+                   "list": _has(LIST, text),
                    "count": _has(COUNT, text), "tehran": "tehran" in text or "تهران" in text})
 
 
@@ -201,15 +203,20 @@ def _to_jalali(year: int) -> int:
 
 def is_table_question(query: TableQuery) -> bool:
     """Does this question ask about the agreements (rather than about the paper's arguments)?"""
-    if query.flags["detail"] and not (query.flags["count"] or query.flags["list"]):
-        return False  # "why …", "what projects …": the table cannot answer that
     if query.named_rows:
         return True
+    if (query.flags["detail"] or query.flags["why"]) and not (query.flags["count"] or query.flags["list"]):
+        return False  # "why …", "what projects …": the table cannot answer that
     if not query.flags["tie_words"]:
         return False
-    return bool(query.eras or query.continent or query.families or query.year_from or query.year_to
-                or query.sister_city is not None or query.intent in ("most", "least", "first", "last", "diff", "share")
-                or query.flags["count"])
+    if query.eras or query.continents or query.year_from or query.year_to:
+        return True
+    if query.intent in ("most", "least", "first", "last", "diff", "share"):
+        return True
+    asks = query.flags["count"] or query.flags["list"]
+    if query.families or query.sister_city is not None:
+        return asks  # "which MoUs …" yes; "what sectors do sister-city MoUs involve" no
+    return asks and query.flags["tehran"]  # a bare count is about Tehran's ties, not Iran's or the world's
 
 
 def select(corpus: Corpus, query: TableQuery) -> list[Agreement]:
@@ -220,7 +227,7 @@ def select(corpus: Corpus, query: TableQuery) -> list[Agreement]:
             continue
         if query.eras and a.era_id not in query.eras:
             continue
-        if query.continent and a.continent != query.continent:
+        if query.continents and a.continent not in query.continents:
             continue
         if query.families and a.doc_family not in query.families:
             continue
@@ -246,7 +253,7 @@ def era_counts(corpus: Corpus) -> dict[str, int]:
 def follow_up(previous: TableQuery, rows: tuple[int, ...], new: TableQuery) -> TableQuery:
     """Apply a follow-up's filters to the previous answer: "which of those are in Asia?" (rows kept),
     "and under Rouhani?" (the era replaced, the other filters kept)."""
-    if new.eras and not new.continent and not new.families and new.sister_city is None and not new.named_rows:
+    if new.eras and not new.continents and not new.families and new.sister_city is None and not new.named_rows:
         # a continuation: same question, another era
         if previous.eras and set(new.eras) != set(previous.eras) and not new.flags["list"]:
             return replace(previous, eras=new.eras, era_reason=new.era_reason, rows=None, named_rows=())
