@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from app.chunking import sentence_spans
 from app.conversation import Conversation, looks_like_follow_up
 from app.corpus import Agreement, Corpus, Era, Paragraph
-from app.normalize import STOP_EN, STOP_FA, fold, to_persian_digits, tokens
+from app.normalize import STOP_EN, STOP_FA, fold, fold_nospace, to_persian_digits, tokens
 from app.table_query import (TableParser, TableQuery, era_counts, follow_up, is_table_question, select)
 
 if TYPE_CHECKING:
@@ -39,8 +39,20 @@ LIST_ASKED = re.compile(r"\b(conditions?|goals?|list|steps?|levels?|sectors?|pil
                         r"اهداف|هدف‌ها|فهرست|مراحل|سطح|بخش اصلی|ارکان|رکن|مسائل|عوامل")
 CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
 NUMBER = re.compile(r"\d+")
+# Verbs and words of asking, which a question may use though the paper does not.
+QUESTION_WORDS = frozenset(
+    "wrote written write cited citing mention mentioned mentions describe described describes explain explained "
+    "explains respond responded happen happened happens called pursue pursued define defined defines according "
+    "summarize summarise summary compare compared listed tell give gives given think believe consider considered "
+    "discuss discussed argue argued claim claimed state stated about exactly please anything something "
+    "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه".split())
+FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
 NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
-DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b")
+DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
+                              r"|^[^،.]{3,60}?(است که|عبارت است از)")
+WHY_ASKED = re.compile(r"\bwhy\b|\bhow come\b|\breason|چرا|به چه دلیل|علت|دلیل")
+CAUSAL_CUE = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bgiven\b|\bas a result\b|\bthanks to\b|به علت|به دلیل|"
+                        r"زیرا|چرا که|با توجه به|در نتیجه|باعث")
 STRICT_WHEN = re.compile(r"\bwhen\b|\bwhat (year|date)\b|\bwhich year\b|(^| )کی( |$)|چه سالی|چه تاریخی|چه زمانی|در چه سال")
 MAP_OR_TABLE = re.compile(r"\bmaps?\b|\btables?\b|نقشه|جدول")
 WHICH_ERA = re.compile(r"\b(which|what) (era|eras|period|periods|government|governments|president)|کدام دوره|کدوم دوره|"
@@ -166,9 +178,6 @@ class Composer:
             query = follow_up(last.answer.table_query, last.rows, query)
             if query.has_filters:
                 return self.table_answer(question, lang, query)
-        unknown = self.unknown_terms(question)
-        if unknown and not query.named_rows and not query.eras:
-            return self.not_in_paper(question, lang, unknown, tie_question=query.flags["tie_words"])
         if query.named_rows and query.flags["detail"] and not query.flags["count"]:
             return self.no_details_for_row(question, lang, query)
         sections = self.section_refs(question)
@@ -177,6 +186,9 @@ class Composer:
                     section_id in self.corpus.section_by_id and not section_id.startswith("table"):
                 if any(s.parent == section_id for s in self.corpus.sections):
                     return self.subsections_answer(question, lang, section_id)
+        unknown = self.unknown_terms(question) if not sections else []
+        if unknown and not query.named_rows and not query.eras:
+            return self.not_in_paper(question, lang, unknown, tie_question=query.flags["tie_words"])
         if query.era_reason and len(query.eras) > 1 and not is_table_question(query) and not sections and \
                 WHICH_ERA.search(fold(question)):
             return self.ambiguous_concept(question, lang, query, with_ties=False)
@@ -189,6 +201,10 @@ class Composer:
                 not re.search(r"\b(why|how|what happened|levels?)\b|چرا|چگونه|چه عوامل", fold(question)):
             return self.era_facts(question, lang, self.corpus.era_by_id[query.eras[0]])
         search_text = retrieval_query(question, conversation)
+        if not sections and DEFINITION_ASKED.search(fold(question)):
+            sections = self.titled_sections(question)  # "what is a sister city?" → section 3-3
+        if query.outside_cities and not query.named_rows:
+            return self.outside_city_answer(question, lang, query)
         if not sections and query.eras and not query.era_reason:
             sections = list(query.eras)  # "under Ahmadinejad …": read that era's section first
         answer = self.passage_answer(question, lang, search_text, sections)
@@ -258,6 +274,8 @@ class Composer:
                 text = f"{n} پیوند {scope}: {listing}."
             else:
                 text = f"{n} tie{'s' if n != 1 else ''} {scope}: {listing}."
+                if n == 1:
+                    text = text.replace(" that are ", " that is ")
             if len(query.eras) == 1:
                 era = corpus.era_by_id[query.eras[0]]
                 if not (query.continents or query.families or query.sister_city is not None or query.rows is not None
@@ -479,6 +497,14 @@ class Composer:
         """Proper names in the question (capitalized Latin words after the first) that occur nowhere in the
         paper, its translation or the glossary, nor as a close spelling: "Tokyo" is not in the paper."""
         unknown = []
+        partner = re.search(r"تهران\s+(?:با|و)\s+([\u0600-\u06ff]{3,})", fold(question))
+        if partner and partner[1] not in self.vocabulary and not difflib.get_close_matches(
+                partner[1], self.vocabulary, n=1, cutoff=0.8):
+            unknown.append(partner[1])
+        for token in tokens(question):  # content words (5+ letters) the paper never uses: "budget", «بودجه»
+            if len(token) >= 5 and not token.isdigit() and token not in QUESTION_WORDS and token not in self.vocabulary \
+                    and not difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.75):
+                unknown.append(token)
         words = re.findall(r"[A-Za-z][A-Za-z'-]+", question)
         for word in words[1:]:
             if not word[0].isupper() or len(word) < 3:
@@ -498,6 +524,51 @@ class Composer:
 
     def section_refs(self, question: str) -> list[str]:
         return self.assistant.retriever.section_refs(question)
+
+    def titled_sections(self, question: str) -> list[str]:
+        """Sections whose title the question contains ("sister city" → 3-3), longest title first."""
+        folded = fold_nospace(question)
+        found = []
+        for section in self.corpus.sections:
+            if not self.corpus.section_paragraphs(section.id):
+                continue
+            for title in (section.title_fa, section.title_en):
+                key = fold_nospace(title)
+                if len(key) >= 8 and key in folded:
+                    found.append((len(key), section.id))
+        return [section_id for _, section_id in sorted(found, reverse=True)[:1]]
+
+    def outside_city_answer(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        """Paris, New South Wales, Isfahan …: not in Table 2; quote what the paper says about them."""
+        from app.assistant import Answer, passage_citation
+
+        names = set()
+        for term in self.corpus.glossary:
+            if term.en in query.outside_cities:
+                names.update(fold(form) for form in term.all_forms if len(fold(form)) >= 3)
+        picked, citations = [], []
+        for paragraph in self.corpus.paragraphs:
+            if paragraph.kind in ("table_row", "caption"):
+                continue
+            hits = [s for s in _sentences(paragraph, lang) if any(n in fold(s[0]) for n in names)
+                    or any(n in fold(paragraph.fa[s[1][0]:s[1][1]]) for n in names)]
+            if hits:
+                picked += [s[0] for s in hits]
+                citations.append(passage_citation(self.corpus, _whole(paragraph, [s[1] for s in hits],
+                                                                      [s[2] for s in hits])))
+        if not picked:
+            return self.passage_answer(question, lang, question)
+        in_table = {"en": f"{' and '.join(query.outside_cities)}: not in Table 2. What the paper says: ",
+                    "fa": "این شهر در جدول ۲ نیست. آنچه مقاله می‌گوید: "}[lang]
+        text = in_table + " ".join(picked[:4])
+        asks_when = STRICT_WHEN.search(fold(question)) is not None
+        groups = [{fold(f) for f in term.all_forms if len(fold(f)) >= 3} for term in self.corpus.glossary
+                  if term.en in query.outside_cities]
+        about_all = [s for s in picked if all(any(n in fold(s) for n in group) for group in groups)] or picked
+        if asks_when and not NUMBER.search(fold(CITATION.sub(" ", " ".join(about_all)))):
+            text = {"en": f"{NOT_IN_PAPER['en']} when: it gives no date. ", "fa": f"{NOT_IN_PAPER['fa']}: تاریخی ذکر نشده است. "}[lang] + text
+            return Answer(question, lang, text, True, citations, kind="abstain")
+        return Answer(question, lang, text, False, citations, kind="passage")
 
     def subsections_answer(self, question: str, lang: str, section_id: str) -> "Answer":
         from app.assistant import Answer, section_citation
@@ -580,7 +651,7 @@ class Composer:
             if hit.chunk.kind != "passage" or hit.chunk.paragraph in [p.id for p, _ in paragraphs]:
                 continue
             paragraph = self.corpus.paragraph_by_id[hit.chunk.paragraph]
-            if paragraph.kind == "caption" and not allow_captions:
+            if paragraph.kind == "footnote" or (paragraph.kind == "caption" and not allow_captions):
                 continue
             paragraphs.append((paragraph, max(0.0, hit.score / top)))
         if sections:
@@ -589,7 +660,7 @@ class Composer:
             seen = {p.id for p, _ in inside}
             # the named part of the paper is read whole, after what retrieval found in it
             inside += [(p, 0.3) for p in self.corpus.paragraphs if wanted & set(p.evidence_ids)
-                       and p.kind not in ("table_row", "caption") and p.id not in seen][:8]
+                       and p.kind not in ("table_row", "caption", "footnote") and p.id not in seen][:12]
             paragraphs = inside or paragraphs
         if not paragraphs:
             return Answer(question, lang, NOT_IN_PAPER[lang] + ".", True, [], kind="abstain")
@@ -599,14 +670,22 @@ class Composer:
             return Answer(question, lang, text, False, [passage_citation(self.corpus, _whole(p)) for p in authors])
         q_tokens = self.question_tokens(search_text, lang)
         definition = DEFINITION_ASKED.search(fold(question)) is not None
+        why = WHY_ASKED.search(fold(question)) is not None
+        wants_list = LIST_ASKED.search(fold(question)) is not None
         scored = []
-        for paragraph, strength in paragraphs[:8 if sections else 4]:
+        for paragraph, strength in paragraphs[:14 if sections else 4]:
             for index, (sentence, fa_span, en_span) in enumerate(_sentences(paragraph, lang)):
                 overlap = q_tokens & set(tokens(sentence))
                 score = sum(self.idf.get(t, 1.0) for t in overlap) + 5.0 * strength
-                if definition and len(overlap) >= 2 and (DEFINITION_CUE.search(fold(sentence))
-                                                         or DEFINITION_SHAPE.match(fold(sentence))):
-                    score += 5.0
+                if definition and (
+                        (len(overlap) >= 2 and DEFINITION_CUE.search(fold(sentence)))
+                        or (DEFINITION_SHAPE.match(fold(FOOTNOTE_MARK.sub("", sentence)))
+                            and set(tokens(sentence)[:2]) & q_tokens)):
+                    score += 8.0  # a sentence shaped like a definition of the asked term
+                if why and overlap and CAUSAL_CUE.search(fold(sentence)):
+                    score += 2.5
+                if wants_list and index == len(_sentences(paragraph, lang)) - 1 and self.following_list(paragraph):
+                    score += 3.0
                 scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
         scored.sort(key=lambda s: -s[0])
         best_score, _, index, sentence, paragraph, _, _ = scored[0]
@@ -619,6 +698,8 @@ class Composer:
         for neighbour, share in ((index + 1, 0.4), (index - 1, 0.6)):
             if 0 <= neighbour < len(sentences) and by_index.get(neighbour, 0.0) >= share * best_score > 0:
                 chosen.add(neighbour)
+        if why and index > 0 and not CAUSAL_CUE.search(fold(sentence)) and CAUSAL_CUE.search(fold(sentences[index - 1][0])):
+            chosen.add(index - 1)  # the reason is given just before the claim
         if index + 1 < len(sentences) and (sentence.rstrip().endswith(":") or len(sentence) < 80 or
                                            sum(len(sentences[i][0]) for i in chosen) < 450):
             chosen.add(index + 1)
@@ -631,7 +712,7 @@ class Composer:
             chosen.add(following)
             following += 1
         picked = [sentences[i] for i in sorted(chosen)]
-        text = " ".join(s[0] for s in picked)
+        text = FOOTNOTE_MARK.sub("", " ".join(s[0] for s in picked))
         citations = [passage_citation(self.corpus, _whole(paragraph, [s[1] for s in picked], [s[2] for s in picked]))]
         list_items = self.following_list(paragraph)
         if list_items and (LIST_ASKED.search(fold(question)) or sentence.rstrip().endswith(":")):

@@ -46,7 +46,9 @@ DOC_FAMILIES = {
     "pact": re.compile(r"\bpacts?\b|پیمان"),
     "treaty": re.compile(r"\btreat(y|ies)\b|معاهده"),
     "contract": re.compile(r"\bcontracts?\b|قرارداد"),
-    "agreement": re.compile(r"\bagreements?\b|\baccords?\b|توافق ?نامه|توافق‌نامه|موافقت ?نامه|موافقت‌نامه"),
+    # plain "agreements" is how people say "ties"; only a qualified one names the document type
+    "agreement": re.compile(r"\b(sister[- ]?city|cooperation|friendship) agreements?\b|\baccords?\b|"
+                            r"توافق ?نامه|توافق‌نامه|موافقت ?نامه|موافقت‌نامه"),
 }
 
 
@@ -171,14 +173,14 @@ class TableParser:
             intent = "share"
         elif _has(DIFF, text):
             intent = "diff"
+        elif _has(LAST, text):  # before MOST: "the most recent"
+            intent = "last"
+        elif _has(FIRST, text):
+            intent = "first"
         elif _has(MOST, text) and not named:
             intent = "most"
         elif _has(LEAST, text) and not named:
             intent = "least"
-        elif _has(FIRST, text):
-            intent = "first"
-        elif _has(LAST, text):
-            intent = "last"
         elif _has(COUNT, text):
             intent = "count"
         elif named and not _has(LIST, text):
