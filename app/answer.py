@@ -278,7 +278,8 @@ class Composer:
                     text = text.replace(" that are ", " that is ")
             if len(query.eras) == 1:
                 era = corpus.era_by_id[query.eras[0]]
-                if not (query.continents or query.families or query.sister_city is not None or query.rows is not None
+                if not (query.continents or query.families or query.sister_city is not None or query.cooperation
+                        or query.friendship or query.rows is not None
                         or query.year_from):
                     text += {"en": f" The paper gives the same count for {era_name(era, 'en')} (section {era.id}).",
                              "fa": f" مقاله نیز برای {era_name(era, 'fa')} همین شمار را می‌دهد (بخش {era.id})."}[lang]
@@ -314,7 +315,9 @@ class Composer:
                         "agreement": "توافق‌نامه"}
             parts.append(("از نوع " + "/".join(names_fa[f] for f in query.families)) if lang == "fa"
                          else "that are " + "/".join(names_en[f] for f in query.families))
-        if query.sister_city is False:
+        if query.cooperation:
+            parts.append("از نوع اسناد همکاری" if lang == "fa" else "that are cooperation documents")
+        if query.sister_city is False and not query.cooperation:
             parts.append("از نوع اسناد همکاری یا دوستی (نه خواهرشهری)" if lang == "fa"
                          else "that are cooperation or friendship documents (not sister-city documents)")
         if query.year_from or query.year_to:
@@ -499,7 +502,7 @@ class Composer:
         unknown = []
         partner = re.search(r"تهران\s+(?:با|و)\s+([\u0600-\u06ff]{3,})", fold(question))
         if partner and partner[1] not in self.vocabulary and not difflib.get_close_matches(
-                partner[1], self.vocabulary, n=1, cutoff=0.8):
+                partner[1], self.vocabulary, n=1, cutoff=0.88):  # a name: only a near-identical spelling counts
             unknown.append(partner[1])
         for token in tokens(question):  # content words (5+ letters) the paper never uses: "budget", «بودجه»
             if len(token) >= 5 and not token.isdigit() and token not in QUESTION_WORDS and token not in self.vocabulary \
@@ -510,7 +513,7 @@ class Composer:
             if not word[0].isupper() or len(word) < 3:
                 continue
             for token in tokens(word):
-                if token in self.vocabulary or difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.8):
+                if token in self.vocabulary or difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.88):
                     continue
                 unknown.append(token)
         return unknown

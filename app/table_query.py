@@ -61,6 +61,7 @@ class TableQuery:
     continents: tuple[str, ...] = ()
     families: tuple[str, ...] = ()
     sister_city: bool | None = None
+    cooperation: bool = False
     friendship: bool = False
     year_from: int | None = None  # Jalali, inclusive
     year_to: int | None = None
@@ -74,7 +75,8 @@ class TableQuery:
     @property
     def has_filters(self) -> bool:
         return bool(self.rows is not None or self.eras or self.continents or self.families
-                    or self.sister_city is not None or self.friendship or self.year_from or self.year_to)
+                    or self.sister_city is not None or self.cooperation or self.friendship or self.year_from
+                    or self.year_to)
 
 
 @dataclass
@@ -148,7 +150,7 @@ class TableParser:
                 eras, era_reason = list(dict.fromkeys(era_ids)), f"concept:{concept}"
         continents = tuple(name for pattern, name in self.continent_patterns if pattern.search(text))
         families = tuple(name for name, pattern in DOC_FAMILIES.items() if pattern.search(text))
-        cooperation = _has(COOPERATION, text) or _has(NOT_SISTER, text)
+        cooperation, not_sister = _has(COOPERATION, text), _has(NOT_SISTER, text)
         year_from = year_to = None
         if match := RANGE.search(fold(question)):
             start, end = int(match[1]), int(match[2])
@@ -189,7 +191,7 @@ class TableParser:
         return TableQuery(
             rows=frozenset(named) if named else None, named_rows=tuple(named), eras=tuple(eras),
             era_reason=era_reason, continents=continents, families=families,
-            sister_city=False if cooperation else None, friendship=_has(FRIENDSHIP, text),
+            sister_city=False if not_sister else None, cooperation=cooperation, friendship=_has(FRIENDSHIP, text),
             year_from=year_from, year_to=year_to, intent=intent,
             asks_date=_has(WHEN, text), asks_doc=_has(DOC_ASKED, text), asks_era=_has(WHO_ERA, text),
             outside_cities=outside,
@@ -216,7 +218,7 @@ def is_table_question(query: TableQuery) -> bool:
     if query.intent in ("most", "least", "first", "last", "diff", "share"):
         return True
     asks = query.flags["count"] or query.flags["list"]
-    if query.families or query.sister_city is not None:
+    if query.families or query.sister_city is not None or query.cooperation or query.friendship:
         return asks  # "which MoUs …" yes; "what sectors do sister-city MoUs involve" no
     return asks and query.flags["tehran"]  # a bare count is about Tehran's ties, not Iran's or the world's
 
@@ -234,6 +236,8 @@ def select(corpus: Corpus, query: TableQuery) -> list[Agreement]:
         if query.families and a.doc_family not in query.families:
             continue
         if query.sister_city is not None and a.sister_city != query.sister_city:
+            continue
+        if query.cooperation and "همکاری" not in a.doc_type_fa:
             continue
         if query.friendship and "دوستی" not in a.doc_type_fa:
             continue
@@ -255,7 +259,8 @@ def era_counts(corpus: Corpus) -> dict[str, int]:
 def follow_up(previous: TableQuery, rows: tuple[int, ...], new: TableQuery) -> TableQuery:
     """Apply a follow-up's filters to the previous answer: "which of those are in Asia?" (rows kept),
     "and under Rouhani?" (the era replaced, the other filters kept)."""
-    if new.eras and not new.continents and not new.families and new.sister_city is None and not new.named_rows:
+    if new.eras and not new.continents and not new.families and new.sister_city is None and not new.cooperation \
+            and not new.named_rows:
         # a continuation: same question, another era
         if previous.eras and set(new.eras) != set(previous.eras) and not new.flags["list"]:
             return replace(previous, eras=new.eras, era_reason=new.era_reason, rows=None, named_rows=())
