@@ -19,6 +19,7 @@ from app.conversation import Conversation
 from app.corpus import CORPUS_DIR, Corpus
 from app.embedding import Embedder, get_embedder
 from app.index import INDEX_DIR, Progress, SearchIndex, open_index
+from app.llm import LLMConfig, phrase
 from app.normalize import clean_text, detect_lang
 from app.retrieval import Hit, Retriever
 
@@ -70,10 +71,12 @@ class Answer:
     timing_ms: float = 0.0
     kind: str = "passage"  # passage | table | era | abstain | ambiguous
     table_query: object = None  # the parsed structured query, for follow-ups (not serialized)
+    phrased_by: str | None = None  # the language model that phrased it, when one is configured
 
     def to_dict(self) -> dict:
         return {"question": self.question, "lang": self.lang, "answer": self.answer, "abstained": self.abstained,
-                "citations": self.citations, "timing_ms": round(self.timing_ms, 1), "kind": self.kind}
+                "citations": self.citations, "timing_ms": round(self.timing_ms, 1), "kind": self.kind,
+                "phrased_by": self.phrased_by}
 
 
 def passage_citation(corpus: Corpus, chunk: Chunk, score: float | None = None) -> dict:
@@ -123,6 +126,7 @@ class Assistant:
         self._embed_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
         self.composer = Composer(self)
         self.composer.warm_up()  # build every lazy table now: afterwards the shared state is read-only
+        self.llm = LLMConfig.from_env()  # None unless the user configured a model endpoint
 
     @property
     def search_index(self) -> SearchIndex:
@@ -142,6 +146,10 @@ class Assistant:
         lang = detect_lang(text)
         conversation = conversation if conversation is not None else Conversation()
         answer = compose_answer(self, text, lang, conversation)
+        if self.llm and answer.kind == "passage" and not answer.abstained:
+            phrased = phrase(text, lang, answer.citations, self.llm)
+            if phrased:
+                answer.answer, answer.phrased_by = phrased, self.llm.model
         answer.timing_ms = (time.perf_counter() - started) * 1000
         conversation.remember(answer)
         return answer
