@@ -454,6 +454,32 @@ def load_glossary(path: Path) -> list[GlossaryTerm]:
     return terms
 
 
+@dataclass(frozen=True)
+class CityPoint:
+    """Where a city of Table 2 (or Tehran, row None) lies, for the maps."""
+
+    row: int | None
+    city_en: str
+    city_fa: str
+    lat: float
+    lon: float
+
+
+def load_cities(path: Path = CORPUS_DIR / "cities.csv") -> list[CityPoint]:
+    """City coordinates (WGS84 degrees) for the maps; not from the paper, see README."""
+    points = []
+    for line, rec in _read_csv(path, ("row", "city_en", "city_fa", "lat", "lon")):
+        try:
+            lat, lon = float(rec["lat"]), float(rec["lon"])
+            row = int(rec["row"]) if rec["row"] else None
+        except ValueError:
+            raise CorpusError(f"{path}:{line}: row must be an integer (or empty for Tehran), lat/lon numbers") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise CorpusError(f"{path}:{line}: coordinates out of range ({lat}, {lon})")
+        points.append(CityPoint(row, rec["city_en"], rec["city_fa"], lat, lon))
+    return points
+
+
 def corpus_fingerprint(directory: Path = CORPUS_DIR) -> str:
     """SHA-256 over the corpus files: the index is stale when this changes."""
     digest = hashlib.sha256()

@@ -1,0 +1,117 @@
+"""Charts for the app, drawn offline with Altair: the paper's maps redrawn, the timeline, counts.
+
+The world outline is Natural Earth 1:110m (public domain), shipped in app/assets/ (see
+scripts/make_world_geometry.py); city coordinates are data in corpus/cities.csv. No tile server,
+no download.
+"""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from app.corpus import Agreement, CityPoint, Corpus, Era
+from app.normalize import to_persian_digits
+
+WORLD = Path(__file__).resolve().parent / "assets" / "world_110m.geojson"
+ERA_COLOURS = {"4-1-3": "#1b9e77", "4-1-4": "#d95f02", "4-1-5": "#7570b3", "4-1-6": "#e7298a"}
+CONTINENTS_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
+
+
+@lru_cache(maxsize=1)
+def world_features() -> list[dict]:
+    features = json.loads(WORLD.read_text(encoding="utf-8"))["features"]
+    return [f for f in features if f["properties"]["name"] != "Antarctica"]  # no ties there; saves space
+
+
+def era_label(era: Era, lang: str) -> str:
+    if lang == "fa":
+        return f"{era.short_fa[0]} ({era.head_fa})" if era.head_fa else era.short_fa[0]
+    return f"{era.short_en[0].capitalize()} ({era.head_en})" if era.head_en else era.short_en[0].capitalize()
+
+
+def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, lang: str = "en") -> pd.DataFrame:
+    """Table 2 as a DataFrame with both calendars, labelled for `lang`."""
+    rows = []
+    for a in agreements if agreements is not None else corpus.agreements:
+        era = corpus.era_by_id[a.era_id]
+        rows.append({
+            "row": a.row, "date_sh": a.date_as_printed, "year_sh": a.year, "date_ce": a.date_gregorian,
+            "start": pd.Timestamp(a.gregorian_start), "city": a.city_fa if lang == "fa" else a.city_en,
+            "country": a.country_fa if lang == "fa" else a.country_en,
+            "continent": CONTINENTS_FA[a.continent] if lang == "fa" else a.continent,
+            "document": a.doc_type_fa if lang == "fa" else a.doc_type_en, "family": a.doc_family,
+            "era": era_label(era, lang), "era_id": a.era_id,
+        })
+    return pd.DataFrame(rows)
+
+
+def world_map(corpus: Corpus, cities: list[CityPoint], era_ids: list[str], lang: str = "en",
+              width: int = 900, height: int = 470) -> alt.LayerChart:
+    """Tehran and its partner cities of the chosen eras, coloured by era, with links from Tehran."""
+    by_row = {c.row: c for c in cities}
+    tehran = by_row[None]
+    frame = agreements_frame(corpus, [a for a in corpus.agreements if a.era_id in era_ids], lang)
+    frame["lat"] = [by_row[r].lat for r in frame["row"]]
+    frame["lon"] = [by_row[r].lon for r in frame["row"]]
+    frame["tehran_lat"], frame["tehran_lon"] = tehran.lat, tehran.lon
+    eras = [corpus.era_by_id[e] for e in ERA_COLOURS]
+    colour = alt.Color("era:N", title="دوره" if lang == "fa" else "Era",
+                       scale=alt.Scale(domain=[era_label(e, lang) for e in eras], range=list(ERA_COLOURS.values())),
+                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
+    land = alt.Chart(alt.Data(values=world_features())).mark_geoshape(
+        fill="#eceff3", stroke="#b8c0cc", strokeWidth=0.4).project(type="equalEarth")
+    tooltip = [alt.Tooltip("city:N", title="شهر" if lang == "fa" else "City"),
+               alt.Tooltip("country:N", title="کشور" if lang == "fa" else "Country"),
+               alt.Tooltip("date_sh:N", title="تاریخ (شمسی)" if lang == "fa" else "Date (SH)"),
+               alt.Tooltip("date_ce:N", title="تاریخ (میلادی)" if lang == "fa" else "Date (CE)"),
+               alt.Tooltip("document:N", title="نوع سند" if lang == "fa" else "Document"),
+               alt.Tooltip("row:Q", title="ردیف" if lang == "fa" else "Row")]
+    links = alt.Chart(frame).mark_rule(opacity=0.45, strokeWidth=1).encode(
+        longitude="tehran_lon:Q", latitude="tehran_lat:Q", longitude2="lon:Q", latitude2="lat:Q", color=colour)
+    points = alt.Chart(frame).mark_circle(size=70, opacity=0.95, stroke="white", strokeWidth=0.8).encode(
+        longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=tooltip)
+    labels = alt.Chart(frame).mark_text(dy=-9, fontSize=10, color="#333").encode(
+        longitude="lon:Q", latitude="lat:Q", text="city:N")
+    home = alt.Chart(pd.DataFrame([{"lat": tehran.lat, "lon": tehran.lon,
+                                    "city": tehran.city_fa if lang == "fa" else tehran.city_en}])).mark_point(
+        shape="diamond", size=160, filled=True, color="#111").encode(longitude="lon:Q", latitude="lat:Q",
+                                                                       tooltip=["city:N"])
+    layers = [land, links, points, labels, home] if len(era_ids) == 1 else [land, links, points, home]
+    return alt.layer(*layers).project(type="equalEarth").properties(
+        width=width, height=height)
+
+
+def timeline(corpus: Corpus, lang: str = "en", width: int = 760) -> alt.LayerChart:
+    """The 26 ties by date (CE axis, SH in tooltips) against the presidential eras."""
+    frame = agreements_frame(corpus, lang=lang)
+    bands = pd.DataFrame([{"era": era_label(e, lang), "from": pd.Timestamp(f"{e.start_gregorian}-08-01"),
+                           "to": pd.Timestamp(f"{(e.end_jalali_alt and e.end_gregorian + 1) or e.end_gregorian}-08-01"),
+                           "ties": e.ties}
+                          for e in corpus.eras if e.id in ERA_COLOURS])
+    scale = alt.Scale(domain=list(bands["era"]), range=list(ERA_COLOURS.values()))
+    band = alt.Chart(bands).mark_rect(opacity=0.15).encode(
+        x=alt.X("from:T", title="سال میلادی" if lang == "fa" else "Year (CE)"), x2="to:T",
+        color=alt.Color("era:N", scale=scale, title="دوره" if lang == "fa" else "Era",
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)))
+    points = alt.Chart(frame).mark_circle(size=90).encode(
+        x="start:T", y=alt.Y("continent:N", title="قاره" if lang == "fa" else "Continent"),
+        color=alt.Color("era:N", scale=scale),
+        tooltip=["city:N", "country:N", "date_sh:N", "date_ce:N", "document:N", "row:Q"])
+    return alt.layer(band, points).properties(width=width, height=260)
+
+
+def counts_chart(frame: pd.DataFrame, field: str, lang: str, title: str) -> alt.Chart:
+    """A bar chart of how many rows of `frame` fall in each value of `field`."""
+    counts = frame.groupby(field).size().reset_index(name="ties").sort_values("ties", ascending=False)
+    counts["label"] = [to_persian_digits(str(n)) if lang == "fa" else str(n) for n in counts["ties"]]
+    y = alt.Y(f"{field}:N", sort=list(counts[field]), title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("ties:Q", title="پیوندها" if lang == "fa" else "Ties", axis=alt.Axis(tickMinStep=1),
+              scale=alt.Scale(domainMin=0, nice=True))
+    height = max(150, 44 * len(counts))
+    bars = alt.Chart(counts).mark_bar(color="#4c78a8").encode(x=x, y=y, tooltip=[f"{field}:N", "ties:Q"])
+    text = alt.Chart(counts).mark_text(align="left", dx=4).encode(x=x, y=y, text="label:N")
+    return alt.layer(bars, text, height=height).properties(title=title)

@@ -1,0 +1,110 @@
+"""One real-browser test: the app served on loopback, driven in headless Chromium (Debian's) by Playwright.
+
+In CI (`CI` set) a missing browser is a failure, never a skip. Screenshots go to the test's tmp folder,
+and to docs/ when UPDATE_SCREENSHOTS=1.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _require_browser():
+    missing = not Path(CHROMIUM).exists()
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing = True
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium and playwright (see .ci/run)")
+        pytest.skip("chromium or playwright not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    _require_browser()
+    port = _free_port()
+    env = {**os.environ, "PAPER_EMBEDDER": os.environ.get("BROWSER_TEST_EMBEDDER", "hash"),
+           "PAPER_INDEX_DIR": str(tmp_path_factory.mktemp("browser-index"))}
+    env.pop("PAPER_LLM_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app/ui.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the Streamlit server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_ask_in_persian_and_english_and_open_a_citation(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots = [tmp_path]
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        shots.append(ROOT / "docs")
+
+    def snap(page, name):
+        for folder in shots:
+            page.screenshot(path=str(folder / name), full_page=True)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.goto(server)
+        page.wait_for_selector("text=دیپلماسی شهری و خواهرشهرهای تهران", timeout=90_000)
+        box = page.get_by_placeholder("پرسش خود را درباره مقاله به فارسی یا انگلیسی بنویسید…")
+
+        box.fill("در دوره تقابل چند پیوند خواهرشهری ایجاد شد و با کدام شهرها؟")
+        box.press("Enter")
+        page.wait_for_selector("text=جدول ۲، ردیف ۱۴", timeout=60_000)
+        answer = page.locator("div.bidi[dir='rtl']").filter(has_text="مینسک").first
+        assert "۵ پیوند" in answer.inner_text()
+        snap(page, "screenshot-chat-fa.png")
+
+        box.fill("What is city diplomacy according to section 3-2?")
+        box.press("Enter")
+        page.wait_for_selector("text=local governments", timeout=60_000)
+        page.get_by_text("بخش ۳-۲، بند ۱").last.click()
+        mark = page.locator("mark").filter(has_text="city diplomacy refers to").first
+        mark.wait_for(timeout=30_000)
+        assert page.locator("mark").filter(has_text="اطلاق").count() >= 1  # the Persian original beside it
+        snap(page, "screenshot-citation.png")
+
+        page.get_by_text("English", exact=True).click()
+        page.wait_for_selector("text=City diplomacy & Tehran's sister cities", timeout=30_000)
+        page.get_by_text("Maps & timeline", exact=True).click()
+        page.wait_for_selector("canvas, svg.marks", timeout=60_000)
+        time.sleep(2)
+        snap(page, "screenshot-map.png")
+        browser.close()
+    assert (tmp_path / "screenshot-chat-fa.png").stat().st_size > 10_000
