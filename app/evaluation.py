@@ -148,9 +148,10 @@ def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
 
     def answer_metrics(items: list[dict]) -> dict:
         n = max(1, len(items))
+        answerable_items = [r for r in items if r["answerable"]]
         return {"n": len(items), "must_include": round(sum(r["must_include"] for r in items) / n, 3),
-                "evidence_cited": round(sum(r["evidence_cited"] for r in items if r["answerable"])
-                                        / max(1, sum(r["answerable"] for r in items)), 3)}
+                "evidence_cited": round(sum(r["evidence_cited"] for r in answerable_items) / len(answerable_items), 3)
+                if answerable_items else None}
 
     unanswerable = [r for r in rows if not r["answerable"]]
     return {
@@ -212,7 +213,8 @@ def format_report(report: dict) -> str:
     lines += ["", "Answers: must_include accuracy and evidence cited",
               f"{'group':<22}{'n':>4}{'must_incl':>11}{'evidence':>10}"]
     for name, m in [("all", answers["all"]), *[(k, v) for k, v in answers["by_lang_type"].items()]]:
-        lines.append(f"{name:<22}{m['n']:>4}{m['must_include']:>11.3f}{m['evidence_cited']:>10.3f}")
+        evidence = "–" if m["evidence_cited"] is None else f"{m['evidence_cited']:.3f}"
+        lines.append(f"{name:<22}{m['n']:>4}{m['must_include']:>11.3f}{evidence:>10}")
     lines += ["", f"abstained on unanswerable: {answers['abstained_when_unanswerable']:.3f}   "
                   f"wrongly abstained on answerable: {answers['wrongly_abstained']:.3f}",
               f"latency search p50 {report['latency']['search']['p50_ms']} ms, p95 {report['latency']['search']['p95_ms']} ms; "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from app.chunking import sentence_spans
@@ -45,6 +46,13 @@ def _shuffle(rng: random.Random, correct: str, distractors: list[str]) -> tuple[
     return tuple(options), options.index(correct)
 
 
+def _row_source(a: Agreement, lang: str) -> str:
+    """The cited row, as the explanation of an answer: "Table 2, row 6: sister-city pact, 17/12/1379 SH"."""
+    if lang == "fa":
+        return f"جدول ۲، ردیف {a.row}: {a.doc_type_fa}، {a.date_as_printed}."
+    return f"Table 2, row {a.row}: {a.doc_type_en}, {a.date_as_printed} SH ({a.date_gregorian})."
+
+
 def _city(a: Agreement, lang: str) -> str:
     return f"{a.city_fa} ({a.country_fa})" if lang == "fa" else f"{a.city_en} ({a.country_en})"
 
@@ -56,9 +64,7 @@ def era_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
                                [_era_label(corpus, e, lang) for e in era_ids if e != a.era_id])
     prompt = (f"پیوند تهران با {_city(a, lang)} در کدام دوره امضا شد؟" if lang == "fa"
               else f"In which era was Tehran's tie with {_city(a, lang)} signed?")
-    explanation = (f"جدول ۲، ردیف {a.row}: {a.doc_type_fa}، {a.date_as_printed}." if lang == "fa"
-                   else f"Table 2, row {a.row}: {a.doc_type_en}, {a.date_as_printed} SH.")
-    return QuizQuestion("era_of_tie", prompt, options, answer, explanation, {"row": a.row})
+    return QuizQuestion("era_of_tie", prompt, options, answer, _row_source(a, lang), {"row": a.row})
 
 
 def ties_in_era(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
@@ -82,9 +88,7 @@ def document_type(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion
     options, answer = _shuffle(rng, getattr(a, key), rng.sample(types, 3))
     prompt = (f"سند تهران با {_city(a, lang)} از چه نوعی است؟" if lang == "fa"
               else f"What kind of document did Tehran sign with {_city(a, lang)}?")
-    explanation = (f"جدول ۲، ردیف {a.row} ({a.date_as_printed})." if lang == "fa"
-                   else f"Table 2, row {a.row} ({a.date_as_printed} SH).")
-    return QuizQuestion("document_type", prompt, options, answer, explanation, {"row": a.row})
+    return QuizQuestion("document_type", prompt, options, answer, _row_source(a, lang), {"row": a.row})
 
 
 def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
@@ -93,9 +97,7 @@ def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     options, answer = _shuffle(rng, str(a.year), [str(y) for y in rng.sample(years, 3)])
     prompt = (f"پیوند تهران با {_city(a, lang)} در چه سالی (هجری شمسی) امضا شد؟" if lang == "fa"
               else f"In which year (SH) was Tehran's tie with {_city(a, lang)} signed?")
-    explanation = (f"جدول ۲، ردیف {a.row}: {a.date_as_printed}." if lang == "fa"
-                   else f"Table 2, row {a.row}: {a.date_as_printed} SH ({a.date_gregorian}).")
-    return QuizQuestion("year_of_tie", prompt, options, answer, explanation, {"row": a.row})
+    return QuizQuestion("year_of_tie", prompt, options, answer, _row_source(a, lang), {"row": a.row})
 
 
 def continent_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
@@ -104,8 +106,9 @@ def continent_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuest
     options, answer = _shuffle(rng, name(a.continent), [name(c) for c in CONTINENTS_FA if c != a.continent])
     prompt = (f"در شمارش مقاله، {_city(a, lang)} در کدام قاره است؟" if lang == "fa"
               else f"In the paper's count, which continent is {_city(a, lang)} in?")
-    explanation = ("نتیجه‌گیری (بخش ۵): آسیا ۱۱، اروپا ۹، آمریکا ۳، آفریقا ۳." if lang == "fa"
-                   else "Conclusion (section 5): Asia 11, Europe 9, America 3, Africa 3.")
+    counts = Counter(x.continent for x in corpus.agreements).most_common()
+    explanation = ("نتیجه‌گیری (بخش ۵): " + "، ".join(f"{CONTINENTS_FA[c]} {n}" for c, n in counts) + "."
+                   if lang == "fa" else "Conclusion (section 5): " + ", ".join(f"{c} {n}" for c, n in counts) + ".")
     return QuizQuestion("continent_of_tie", prompt, options, answer, explanation, {"row": a.row, "section": "5"})
 
 

@@ -79,6 +79,7 @@ def main() -> None:
                 by_lang[item["lang"]].append(first_relevant_rank(retriever.search(query, k=10, mode=mode),
                                                                  item["evidence"]))
             rows.append((label, {lang: retrieval_metrics(ranks) for lang, ranks in by_lang.items()}))
+        rows.append(("BM25, no EN stemming", _bm25_without_stemming(assistant, answerable)))
 
     peak_mb = max(child_peak_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     search, answer = latency_summary(search_ms), latency_summary(answer_ms)
@@ -97,6 +98,33 @@ def main() -> None:
               f"{en['hit@1']:>9.3f}{en['hit@3']:>7.3f}{en['hit@5']:>7.3f}{en['mrr']:>7.3f}")
     print(json.dumps({"build_s": round(build_s, 2), "cold_start_s": round(cold_s, 2), "search": search,
                       "answer": answer, "peak_mb": round(peak_mb)}, ensure_ascii=False), file=sys.stderr)
+
+
+def _bm25_without_stemming(assistant, answerable) -> dict:
+    """BM25 alone with the plural-stripping English stemmer turned off (index and queries alike)."""
+    import bm25s
+    import numpy as np
+
+    import app.normalize as normalize
+    from app.evaluation import first_relevant_rank, retrieval_metrics
+    from app.retrieval import Hit
+
+    original = normalize.stem_en
+    normalize.stem_en = lambda word: word
+    try:
+        chunks = assistant.index.chunks
+        bm25 = bm25s.BM25()
+        bm25.index([normalize.tokens(c.index_text()) or ["<empty>"] for c in chunks], show_progress=False)
+        vocab = set(bm25.vocab_dict)
+        by_lang: dict[str, list] = {"fa": [], "en": []}
+        for item, query in answerable:
+            words = [w for w in normalize.tokens(assistant.retriever.expand(query)) if w in vocab]
+            scores = bm25.get_scores(words) if words else np.zeros(len(chunks))
+            hits = [Hit(chunks[i], float(scores[i])) for i in np.argsort(-scores)[:10]]
+            by_lang[item["lang"]].append(first_relevant_rank(hits, item["evidence"]))
+    finally:
+        normalize.stem_en = original
+    return {lang: retrieval_metrics(ranks) for lang, ranks in by_lang.items()}
 
 
 if __name__ == "__main__":
