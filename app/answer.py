@@ -22,22 +22,19 @@ from typing import TYPE_CHECKING
 
 from app.chunking import sentence_spans
 from app.conversation import Conversation, looks_like_follow_up
-from app.corpus import Agreement, Corpus, Era, Paragraph
-from app.normalize import STOP_EN, STOP_FA, fold, fold_nospace, to_persian_digits, tokens
-from app.table_query import (TableParser, TableQuery, era_counts, follow_up, is_table_question, select)
+from app.corpus import Corpus, Paragraph
+from app.normalize import STOP_EN, STOP_FA, fold, fold_nospace, tokens
+from app.table_answers import CITATION, NOT_IN_PAPER, TableAnswers, _digits
+from app.table_query import TableParser, TableQuery, follow_up, is_table_question
 
 if TYPE_CHECKING:
     from app.assistant import Answer, Assistant
 
-GREGORIAN_MONTHS_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
-                       "نوامبر", "دسامبر")
-CONTINENT_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
 SOURCE_ASKED = re.compile(r"\b(source|cited|cite|citation|reference|who (said|says|wrote))\b|منبع|مأخذ|ماخذ|استناد|ارجاع")
 DEFINITION_ASKED = re.compile(r"\bwhat (is|are|does)\b|\bdefin|\bmeaning\b|\bmean\b|چیست|چیه|یعنی چه|تعریف|به چه معناست")
 DEFINITION_CUE = re.compile(r"refers to|is defined|defined as|is the term|عبارت است از|اطلاق می|به معنای|^عبارت")
 LIST_ASKED = re.compile(r"\b(conditions?|goals?|list|steps?|levels?|sectors?|pillars?|problems?|factors?)\b|شرایط|شرط|"
                         r"اهداف|هدف‌ها|فهرست|مراحل|سطح|بخش اصلی|ارکان|رکن|مسائل|عوامل")
-CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
 NUMBER = re.compile(r"\d+")
 # Verbs and words of asking, which a question may use though the paper does not.
 QUESTION_WORDS = frozenset(
@@ -47,7 +44,6 @@ QUESTION_WORDS = frozenset(
     "discuss discussed argue argued claim claimed state stated about exactly please anything something "
     "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه".split())
 FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
-NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
 DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
                               r"|^[^،.]{3,60}?(است که|عبارت است از)")
 WHY_ASKED = re.compile(r"\bwhy\b|\bhow come\b|\breason|چرا|به چه دلیل|علت|دلیل")
@@ -69,66 +65,6 @@ def retrieval_query(question: str, conversation: Conversation) -> str:
 
 # ------------------------------------------------------------------ phrasing helpers
 
-def _digits(text: str, lang: str) -> str:
-    """Persian digits in Persian answers, except inside Latin citations such as (KavyaniRad, 2016: 176)."""
-    if lang != "fa":
-        return text
-    parts, cursor = [], 0
-    for match in CITATION.finditer(text):
-        parts.append(to_persian_digits(text[cursor:match.start()]))
-        parts.append(match.group(0))
-        cursor = match.end()
-    parts.append(to_persian_digits(text[cursor:]))
-    return "".join(parts)
-
-
-def gregorian_text(a: Agreement, lang: str) -> str:
-    start, end = a.gregorian_start, a.gregorian_end
-    if lang == "fa":
-        fmt = lambda d: f"{d.day} {GREGORIAN_MONTHS_FA[d.month - 1]} {d.year}"  # noqa: E731
-    else:
-        fmt = lambda d: f"{d.day} {d:%B} {d.year}"  # noqa: E731
-    return fmt(start) if start == end else f"{fmt(start)} – {fmt(end)}"
-
-
-def date_text(a: Agreement, lang: str) -> str:
-    if lang == "fa":
-        return f"{a.date_as_printed} (برابر {gregorian_text(a, 'fa')})"
-    if a.day is None:
-        return f"Bahman {a.year} SH ({gregorian_text(a, 'en')}; the table gives the month only)"
-    return f"{a.date_as_printed} SH ({gregorian_text(a, 'en')})"
-
-
-def era_name(era: Era, lang: str) -> str:
-    if lang == "fa":
-        head = f" ({era.head_fa})" if era.head_fa else ""
-        return f"دوره {era.short_fa[0]}{head}"
-    head = f" ({era.head_en})" if era.head_en else ""
-    return f"the {era.short_en[0]} era{head}"
-
-
-def row_text(corpus: Corpus, a: Agreement, lang: str, with_era: bool = True) -> str:
-    era = corpus.era_by_id[a.era_id]
-    if lang == "fa":
-        era_part = f"، {era_name(era, 'fa')}" if with_era else ""
-        return f"{a.city_fa} ({a.country_fa}): {a.doc_type_fa}، {date_text(a, 'fa')}{era_part}، ردیف {a.row}"
-    era_part = f", {era_name(era, 'en')}" if with_era else ""
-    return f"{a.city_en} ({a.country_en}): {a.doc_type_en}, {date_text(a, 'en')}{era_part}, row {a.row}"
-
-
-def _join_rows(corpus: Corpus, agreements: list[Agreement], lang: str, with_era: bool = True) -> str:
-    sep = "؛ " if lang == "fa" else "; "
-    return sep.join(row_text(corpus, a, lang, with_era) for a in agreements)
-
-
-def _rows_span(rows: list[int]) -> str:
-    if rows and rows == list(range(rows[0], rows[-1] + 1)) and len(rows) > 2:
-        return f"{rows[0]}–{rows[-1]}"
-    return ", ".join(map(str, rows))
-
-
-# ------------------------------------------------------------------ the composer
-
 @dataclass
 class Composer:
     assistant: "Assistant"
@@ -140,6 +76,10 @@ class Composer:
     @cached_property
     def parser(self) -> TableParser:
         return TableParser(self.corpus)
+
+    @cached_property
+    def tables(self) -> TableAnswers:
+        return TableAnswers(self.corpus, self.supporting_sentence)
 
     @cached_property
     def vocabulary(self) -> set[str]:
@@ -160,7 +100,7 @@ class Composer:
 
     def warm_up(self) -> None:
         """Compute the lazy lookup tables once, before any conversation shares them."""
-        _ = self.parser, self.vocabulary, self.idf, self.parser_words
+        _ = self.parser, self.tables, self.vocabulary, self.idf, self.parser_words
 
     # -------------------------------------------------------------- entry point
 
@@ -177,9 +117,9 @@ class Composer:
         if follow and last.rows and getattr(last.answer, "table_query", None) is not None:
             query = follow_up(last.answer.table_query, last.rows, query)
             if query.has_filters:
-                return self.table_answer(question, lang, query)
+                return self.tables.table_answer(question, lang, query)
         if query.named_rows and query.flags["detail"] and not query.flags["count"]:
-            return self.no_details_for_row(question, lang, query)
+            return self.tables.no_details_for_row(question, lang, query)
         sections = self.section_refs(question)
         for section_id in sections:
             if SUBSECTIONS.search(fold(question)) or not self.corpus.section_paragraphs(section_id) and \
@@ -191,15 +131,15 @@ class Composer:
             return self.not_in_paper(question, lang, unknown, tie_question=query.flags["tie_words"])
         if query.era_reason and len(query.eras) > 1 and not is_table_question(query) and not sections and \
                 WHICH_ERA.search(fold(question)):
-            return self.ambiguous_concept(question, lang, query, with_ties=False)
+            return self.tables.ambiguous_concept(question, lang, query, with_ties=False)
         if is_table_question(query) and not (query.outside_cities and not query.named_rows):
             if not query.has_filters and query.intent in ("count", "list") and query.flags["tehran"]:
-                return self.total_ties(question, lang)
-            return self.table_answer(question, lang, query)
+                return self.tables.total_ties(question, lang)
+            return self.tables.table_answer(question, lang, query)
         if query.eras and len(query.eras) == 1 and not query.era_reason and re.search(
                 r"\b(years?|when|which president|who)\b|سال|کی|چه زمانی|رئیس|دولت", fold(question)) and \
                 not re.search(r"\b(why|how|what happened|levels?)\b|چرا|چگونه|چه عوامل", fold(question)):
-            return self.era_facts(question, lang, self.corpus.era_by_id[query.eras[0]])
+            return self.tables.era_facts(question, lang, self.corpus.era_by_id[query.eras[0]])
         search_text = retrieval_query(question, conversation)
         if not sections and DEFINITION_ASKED.search(fold(question)):
             sections = self.titled_sections(question)  # "what is a sister city?" → section 3-3
@@ -215,286 +155,6 @@ class Composer:
         return answer or Answer(question, lang, "", True, [])
 
     # -------------------------------------------------------------- structured answers
-
-    def _era_citations(self, era_ids) -> list[dict]:
-        from app.assistant import section_citation
-
-        return [section_citation(self.corpus, era_id) for era_id in dict.fromkeys(era_ids)]
-
-    def _row_citations(self, agreements: list[Agreement]) -> list[dict]:
-        from app.assistant import table_citation
-
-        return [table_citation(self.corpus, a.row) for a in agreements]
-
-    def table_answer(self, question: str, lang: str, query: TableQuery) -> "Answer":
-        from app.assistant import Answer
-
-        corpus = self.corpus
-        if query.intent in ("most", "least") and re.search(r"continent|قاره", fold(question)):
-            return self.continent_extreme(question, lang, query)
-        if len(query.continents) > 1 and query.intent in ("count", "list"):
-            return self.per_continent(question, lang, query)
-        if query.intent in ("most", "least", "diff") and not query.named_rows and not query.continents and \
-                not query.families and (len(query.eras) != 1):
-            return self.era_comparison(question, lang, query)
-        if query.era_reason and len(query.eras) > 1:
-            return self.ambiguous_concept(question, lang, query)
-        agreements = select(corpus, query)
-        era_ids = list(query.eras) or ([a.era_id for a in agreements] if query.asks_era or query.named_rows else [])
-        if query.intent == "first" and agreements:
-            agreements = [min(agreements, key=lambda a: (a.year, a.month, a.day or 0))]
-        elif query.intent == "last" and agreements:
-            agreements = [max(agreements, key=lambda a: (a.year, a.month, a.day or 0))]
-        n = len(agreements)
-        scope = self.describe(query, lang)
-        if not agreements:
-            text = {"en": f"Table 2 lists no tie {scope}.", "fa": f"جدول ۲ هیچ پیوندی {scope} ندارد."}[lang]
-            return self._table_answer_object(question, lang, query, text, [], era_ids)
-        if query.intent == "share":
-            total = len(corpus.agreements)
-            percent = round(100 * n / total)
-            text = {"en": f"{n} of the {total} ties listed in Table 2 ({percent}%) {scope}: "
-                          f"{_join_rows(corpus, agreements, 'en', with_era=False)}.",
-                    "fa": f"{n} پیوند از {total} پیوند جدول ۲ (حدود {percent} درصد) {scope}: "
-                          f"{_join_rows(corpus, agreements, 'fa', with_era=False)}."}[lang]
-        elif query.intent in ("first", "last"):
-            a = agreements[0]
-            word = {"first": ("The first", "اولین"), "last": ("The last", "آخرین")}[query.intent]
-            where = {"en": " in Table 2", "fa": " در جدول ۲"}[lang] if not query.has_filters else ""
-            text = {"en": f"{word[0]} tie {scope if query.has_filters else ''}{where}: {row_text(corpus, a, 'en')}.",
-                    "fa": f"{word[1]} پیوند {scope if query.has_filters else ''}{where}: {row_text(corpus, a, 'fa')}."}[lang]
-            text = re.sub(r"  +", " ", text)
-        elif query.intent == "lookup" or (query.named_rows and n <= 2 and query.intent != "count"):
-            text = ("؛ ".join(f"تهران و {row_text(corpus, a, 'fa')}" for a in agreements) + "."
-                    if lang == "fa" else "; ".join(f"Tehran and {row_text(corpus, a, 'en')}" for a in agreements) + ".")
-        else:
-            with_era = not (len(query.eras) == 1)
-            listing = _join_rows(corpus, agreements, lang, with_era)
-            if lang == "fa":
-                text = f"{n} پیوند {scope}: {listing}."
-            else:
-                text = f"{n} tie{'s' if n != 1 else ''} {scope}: {listing}."
-                if n == 1:
-                    text = text.replace(" that are ", " that is ")
-            if len(query.eras) == 1:
-                era = corpus.era_by_id[query.eras[0]]
-                if not (query.continents or query.families or query.sister_city is not None or query.cooperation
-                        or query.friendship or query.rows is not None
-                        or query.year_from):
-                    text += {"en": f" The paper gives the same count for {era_name(era, 'en')} (section {era.id}).",
-                             "fa": f" مقاله نیز برای {era_name(era, 'fa')} همین شمار را می‌دهد (بخش {era.id})."}[lang]
-        extra = self.supporting_sentence(question, lang, text)
-        if extra:
-            text += " " + extra[0]
-        answer = self._table_answer_object(question, lang, query, text, agreements, era_ids)
-        if extra:
-            answer.citations.append(extra[1])
-        return answer
-
-    def _table_answer_object(self, question, lang, query, text, agreements, era_ids) -> "Answer":
-        from app.assistant import Answer
-
-        answer = Answer(question, lang, _digits(text, lang), False,
-                        self._row_citations(agreements) + self._era_citations(era_ids), kind="table")
-        answer.table_query = query
-        return answer
-
-    def describe(self, query: TableQuery, lang: str) -> str:
-        """A short phrase for the filters, e.g. 'in the reform era (Seyyed Mohammad Khatami) in Asia'."""
-        corpus, parts = self.corpus, []
-        if query.eras:
-            names = [era_name(corpus.era_by_id[e], lang) for e in query.eras]
-            parts.append(("در " if lang == "fa" else "in ") + (" / ".join(names)))
-        if query.continents:
-            parts.append("با شهرهای " + " و ".join(CONTINENT_FA[c] for c in query.continents) if lang == "fa"
-                         else "in " + " and ".join(query.continents))
-        if query.families:
-            names_en = {"mou": "memoranda of understanding", "pact": "pacts", "treaty": "treaties",
-                        "contract": "contracts", "agreement": "agreements"}
-            names_fa = {"mou": "تفاهم‌نامه", "pact": "پیمان", "treaty": "معاهده", "contract": "قرارداد",
-                        "agreement": "توافق‌نامه"}
-            parts.append(("از نوع " + "/".join(names_fa[f] for f in query.families)) if lang == "fa"
-                         else "that are " + "/".join(names_en[f] for f in query.families))
-        if query.cooperation:
-            parts.append("از نوع اسناد همکاری" if lang == "fa" else "that are cooperation documents")
-        if query.sister_city is False and not query.cooperation:
-            parts.append("از نوع اسناد همکاری یا دوستی (نه خواهرشهری)" if lang == "fa"
-                         else "that are cooperation or friendship documents (not sister-city documents)")
-        if query.year_from or query.year_to:
-            if query.year_from == query.year_to:
-                parts.append(f"در سال {query.year_from}" if lang == "fa" else f"in {query.year_from} SH")
-            elif query.year_from and query.year_to:
-                parts.append(f"از {query.year_from} تا {query.year_to}" if lang == "fa"
-                             else f"from {query.year_from} to {query.year_to} SH")
-            elif query.year_from:
-                parts.append(f"از سال {query.year_from} به بعد" if lang == "fa" else f"from {query.year_from} SH on")
-            else:
-                parts.append(f"تا سال {query.year_to}" if lang == "fa" else f"up to {query.year_to} SH")
-        if query.rows is not None and not query.named_rows:
-            parts.append("از میان پیوندهای پاسخ قبلی" if lang == "fa" else "among those in the previous answer")
-        return " ".join(parts) if parts else ("در جدول ۲" if lang == "fa" else "in Table 2")
-
-    def era_comparison(self, question: str, lang: str, query: TableQuery) -> "Answer":
-        corpus = self.corpus
-        counts = {e: c for e, c in era_counts(corpus).items() if c}
-        if query.intent == "diff" and len(query.eras) == 2:
-            a, b = (corpus.era_by_id[e] for e in query.eras)
-            difference = abs(counts.get(a.id, 0) - counts.get(b.id, 0))
-            text = {"en": f"{difference} ties: {counts.get(a.id, 0)} in {era_name(a, 'en')} against "
-                          f"{counts.get(b.id, 0)} in {era_name(b, 'en')}.",
-                    "fa": f"{difference} پیوند: {counts.get(a.id, 0)} پیوند در {era_name(a, 'fa')} در برابر "
-                          f"{counts.get(b.id, 0)} پیوند در {era_name(b, 'fa')}."}[lang]
-            agreements = [x for x in corpus.agreements if x.era_id in query.eras]
-            return self._table_answer_object(question, lang, query, text, agreements, query.eras)
-        ordered = sorted(counts.items(), key=lambda item: -item[1])
-        pick = ordered[0] if query.intent != "least" else ordered[-1]
-        era = corpus.era_by_id[pick[0]]
-        rows = [x.row for x in corpus.agreements if x.era_id == era.id]
-        others_en = ", ".join(f"{corpus.era_by_id[e].head_en or corpus.era_by_id[e].short_en[0]} {c}"
-                              for e, c in ordered if e != era.id)
-        others_fa = "، ".join(f"{corpus.era_by_id[e].head_fa or corpus.era_by_id[e].short_fa[0]} {c}"
-                              for e, c in ordered if e != era.id)
-        word = ("most", "بیشترین") if query.intent != "least" else ("fewest", "کمترین")
-        text = {"en": f"{era_name(era, 'en')[0].upper()}{era_name(era, 'en')[1:]} ({era.years_text('en')}) formed the "
-                      f"{word[0]} ties: {pick[1]} (Table 2 rows {_rows_span(rows)}). Others: {others_en}.",
-                "fa": f"{era_name(era, 'fa')} ({era.years_text('fa')}) با {pick[1]} پیوند {word[1]} شمار را دارد "
-                      f"(ردیف‌های {_rows_span(rows)} جدول ۲). دیگر دوره‌ها: {others_fa}."}[lang]
-        agreements = [x for x in corpus.agreements if x.era_id == era.id]
-        return self._table_answer_object(question, lang, query, text, agreements, [era.id])
-
-    def continent_extreme(self, question: str, lang: str, query: TableQuery) -> "Answer":
-        from app.assistant import section_citation
-
-        counts = Counter(a.continent for a in select(self.corpus, replace_continent(query)))
-        ordered = counts.most_common()
-        name, count = ordered[0] if query.intent != "least" else ordered[-1]
-        agreements = [a for a in self.corpus.agreements if a.continent == name]
-        rest_en = ", ".join(f"{c} {n}" for c, n in ordered if c != name)
-        rest_fa = "، ".join(f"{CONTINENT_FA[c]} {n}" for c, n in ordered if c != name)
-        total = sum(counts.values())
-        text = {"en": f"{name}: {count} of the {total} ties ({_join_cities(agreements, 'en')}). Then {rest_en}; "
-                      f"Oceania none. The conclusion (section 5) gives the same totals.",
-                "fa": f"{CONTINENT_FA[name]}: {count} پیوند از {total} پیوند ({_join_cities(agreements, 'fa')}). "
-                      f"سپس {rest_fa}؛ اقیانوسیه هیچ. نتیجه‌گیری (بخش ۵) همین ارقام را می‌دهد."}[lang]
-        answer = self._table_answer_object(question, lang, query, text, agreements, [])
-        answer.citations.append(section_citation(self.corpus, "5"))
-        return answer
-
-    def per_continent(self, question: str, lang: str, query: TableQuery) -> "Answer":
-        from dataclasses import replace
-
-        parts, agreements = [], []
-        for continent in query.continents:
-            rows = select(self.corpus, replace(query, continents=(continent,)))
-            agreements += rows
-            if lang == "fa":
-                parts.append(f"{CONTINENT_FA[continent]}: {len(rows)} پیوند ({_join_cities(rows, 'fa')})")
-            else:
-                parts.append(f"{continent}: {len(rows)} tie{'s' if len(rows) != 1 else ''} ({_join_cities(rows, 'en')})")
-        text = ("؛ ".join(parts) if lang == "fa" else "; ".join(parts)) + "."
-        return self._table_answer_object(question, lang, query, text, agreements, list(query.eras))
-
-    def ambiguous_concept(self, question: str, lang: str, query: TableQuery, with_ties: bool = True) -> "Answer":
-        """A key concept (détente …) that the paper uses for more than one era: answer for each, say why."""
-        corpus = self.corpus
-        concept = query.era_reason.split(":", 1)[1]
-        eras = sorted((corpus.era_by_id[e] for e in query.eras), key=lambda e: -e.ties)
-        parts, all_rows = [], []
-        if not with_ties:
-            eras = sorted(eras, key=lambda e: e.start_jalali)
-            for era in eras:
-                parts.append(f"{era_name(era, lang)} ({era.years_text(lang)})، بخش {era.id}" if lang == "fa"
-                             else f"{era_name(era, lang)} ({era.years_text(lang)}), section {era.id}")
-            if lang == "fa":
-                text = (f"مقاله «{_concept_fa(corpus, concept)}» را به بیش از یک دوره نسبت می‌دهد: "
-                        + "؛ ".join(parts) + ".")
-            else:
-                text = f"The paper links “{concept}” to more than one era: " + "; ".join(parts) + "."
-            answer = self._table_answer_object(question, lang, query, text, [], [e.id for e in eras])
-            answer.kind = "ambiguous"
-            return answer
-        for era in eras:
-            rows = [a for a in select(corpus, TableQuery(eras=(era.id,), continents=query.continents,
-                                                         families=query.families, sister_city=query.sister_city))]
-            all_rows += rows
-            cities = _join_cities(rows, lang)
-            if lang == "fa":
-                parts.append(f"{era_name(era, 'fa')}، بخش {era.id}: "
-                             + (f"{len(rows)} پیوند ({cities})" if rows else "هیچ پیوندی"))
-            else:
-                parts.append(f"{era_name(era, 'en')}, section {era.id}: "
-                             + (f"{len(rows)} ties ({cities})" if rows else "no ties"))
-        primary = eras[0]
-        if lang == "fa":
-            text = (f"مقاله «{_concept_fa(corpus, concept)}» را برای بیش از یک دوره به کار می‌برد، پس پاسخ به "
-                    f"منظور شما بستگی دارد. این مفهوم کلیدواژه {era_name(primary, 'fa')} است. " + "؛ ".join(parts) + ".")
-        else:
-            text = (f"The paper uses “{concept}” for more than one era, so it depends which one you mean. It is "
-                    f"the keyword of {era_name(primary, 'en')}. " + "; ".join(parts) + ".")
-        answer = self._table_answer_object(question, lang, query, text, all_rows, [e.id for e in eras])
-        answer.kind = "ambiguous"
-        return answer
-
-    def total_ties(self, question: str, lang: str) -> "Answer":
-        from app.assistant import passage_citation, section_citation
-
-        corpus = self.corpus
-        n = len(corpus.agreements)
-        text = {"en": f"Table 2 lists {n} ties, and the conclusion says 26 too; but the introduction and section 4-2 "
-                      f"speak of 27 ties (the introduction counts ties “with cities and international organizations”). "
-                      f"The paper does not explain the difference.",
-                "fa": f"جدول ۲ {n} پیوند را فهرست می‌کند و نتیجه‌گیری نیز از ۲۶ پیوند سخن می‌گوید؛ اما مقدمه و بخش ۴-۲ "
-                      f"از «بیست و هفت» (۲۷) پیوند نام می‌برند (مقدمه پیوند «با شهرها و سازمان‌های بین‌المللی» را "
-                      f"می‌شمارد). مقاله این تفاوت را توضیح نمی‌دهد."}[lang]
-        from app.assistant import Answer
-
-        citations = [section_citation(corpus, "5"), section_citation(corpus, "1"), section_citation(corpus, "4-2")]
-        for pid in ("1.4", "4-2.2", "5.4"):
-            if pid in corpus.paragraph_by_id:
-                citations.insert(0, passage_citation(corpus, _whole(corpus.paragraph_by_id[pid])))
-        return Answer(question, lang, _digits(text, lang), False, citations, kind="ambiguous")
-
-    def era_facts(self, question: str, lang: str, era: Era) -> "Answer":
-        from app.assistant import Answer, section_citation, table_citation
-
-        alt = era.end_jalali_alt
-        table_years = re.search(r"\(([\d۰-۹–-]+)\)\s*$", era.table_label_fa or "")
-        if lang == "fa":
-            text = f"{era_name(era, 'fa')}؛ بخش {era.id} سال‌های {era.start_jalali}–{era.end_jalali} را می‌دهد"
-            if alt:
-                text += f"، اما برچسب جدول ۲ سال‌های {era.start_jalali}–{alt} را، و نتیجه‌گیری از «مدت پنج سال» سخن می‌گوید"
-            elif table_years:
-                text += f"؛ جدول ۲ پیوندهای این دوره را با سال‌های {table_years[1]} آورده است"
-            text += f". شمار پیوندهای تهران در این دوره: {era.ties}."
-        else:
-            text = f"{era_name(era, 'en')[0].upper()}{era_name(era, 'en')[1:]}: section {era.id} gives " \
-                   f"{era.start_jalali}–{era.end_jalali} SH"
-            if alt:
-                text += (f", but the Table 2 label gives {era.start_jalali}–{alt} and the conclusion speaks of "
-                         f"“five years”")
-            elif table_years:
-                text += f"; Table 2 groups its ties under {fold(table_years[1]).replace('-', '–')}"
-            text += f". Tehran's ties in this era: {era.ties}."
-        citations = [section_citation(self.corpus, era.id)]
-        rows = [a for a in self.corpus.agreements if a.era_id == era.id]
-        citations += [table_citation(self.corpus, a.row) for a in rows[:1]]
-        if alt:
-            citations.append(section_citation(self.corpus, "5"))
-        answer = Answer(question, lang, _digits(text, lang), False, citations, kind="era")
-        answer.kind = "ambiguous" if alt else "era"
-        return answer
-
-    def no_details_for_row(self, question: str, lang: str, query: TableQuery) -> "Answer":
-        from app.assistant import Answer
-
-        agreements = [self.corpus.agreement_by_row[r] for r in query.named_rows]
-        text = {"en": f"{NOT_IN_PAPER['en']}: it gives no purpose, content or projects for this tie; Table 2 only "
-                      f"records it: {_join_rows(self.corpus, agreements, 'en')}.",
-                "fa": f"{NOT_IN_PAPER['fa']}: هدف، مفاد یا پروژه‌ای برای این پیوند ذکر نشده است؛ جدول ۲ فقط این را "
-                      f"آورده است: {_join_rows(self.corpus, agreements, 'fa')}."}[lang]
-        return Answer(question, lang, _digits(text, lang), True, self._row_citations(agreements), kind="abstain")
-
-    # -------------------------------------------------------------- passages
 
     def unknown_terms(self, question: str) -> list[str]:
         """Proper names in the question (capitalized Latin words after the first) that occur nowhere in the
@@ -543,7 +203,7 @@ class Composer:
 
     def outside_city_answer(self, question: str, lang: str, query: TableQuery) -> "Answer":
         """Paris, New South Wales, Isfahan …: not in Table 2; quote what the paper says about them."""
-        from app.assistant import Answer, passage_citation
+        from app.assistant import Answer, paragraph_citation
 
         names = set()
         for term in self.corpus.glossary:
@@ -557,8 +217,8 @@ class Composer:
                     or any(n in fold(paragraph.fa[s[1][0]:s[1][1]]) for n in names)]
             if hits:
                 picked += [s[0] for s in hits]
-                citations.append(passage_citation(self.corpus, _whole(paragraph, [s[1] for s in hits],
-                                                                      [s[2] for s in hits])))
+                citations.append(paragraph_citation(self.corpus, paragraph, [s[1] for s in hits],
+                                                    [s[2] for s in hits]))
         if not picked:
             return self.passage_answer(question, lang, question)
         in_table = {"en": f"{' and '.join(query.outside_cities)}: not in Table 2. What the paper says: ",
@@ -632,10 +292,10 @@ class Composer:
                     best = (score, sentence, paragraph, fa_span, en_span)
         if best is None or best[0] < 3.0:
             return None
-        from app.assistant import passage_citation
+        from app.assistant import paragraph_citation
 
         _, sentence, paragraph, fa_span, en_span = best
-        return sentence, passage_citation(self.corpus, _whole(paragraph, [fa_span], [en_span]))
+        return sentence, paragraph_citation(self.corpus, paragraph, [fa_span], [en_span])
 
     @cached_property
     def parser_words(self) -> set[str]:
@@ -643,7 +303,7 @@ class Composer:
                           "پیوند خواهرشهری تهران سند نوع سال تاریخ امضا کدام چه دولت دوره era president"))
 
     def passage_answer(self, question: str, lang: str, search_text: str, sections: list[str] = ()) -> "Answer":
-        from app.assistant import Answer, passage_citation
+        from app.assistant import Answer, paragraph_citation
 
         hits = self.assistant.search(search_text, k=10)
         allow_captions = MAP_OR_TABLE.search(fold(question)) is not None
@@ -670,7 +330,7 @@ class Composer:
         if sections == ["front"]:  # who wrote it: the author lines of the title block
             authors = [p for p in self.corpus.section_paragraphs("front")[1:] if not NUMBER.search(fold(p.fa))]
             text = " ".join((p.fa if lang == "fa" else p.en) for p in authors)
-            return Answer(question, lang, text, False, [passage_citation(self.corpus, _whole(p)) for p in authors])
+            return Answer(question, lang, text, False, [paragraph_citation(self.corpus, p) for p in authors])
         q_tokens = self.question_tokens(search_text, lang)
         definition = DEFINITION_ASKED.search(fold(question)) is not None
         why = WHY_ASKED.search(fold(question)) is not None
@@ -716,15 +376,15 @@ class Composer:
             following += 1
         picked = [sentences[i] for i in sorted(chosen)]
         text = FOOTNOTE_MARK.sub("", " ".join(s[0] for s in picked))
-        citations = [passage_citation(self.corpus, _whole(paragraph, [s[1] for s in picked], [s[2] for s in picked]))]
+        citations = [paragraph_citation(self.corpus, paragraph, [s[1] for s in picked], [s[2] for s in picked])]
         list_items = self.following_list(paragraph)
         if list_items and (LIST_ASKED.search(fold(question)) or sentence.rstrip().endswith(":")):
             items = [p for p in list_items if p.id != paragraph.id]
             text += " " + " ".join((p.fa if lang == "fa" else p.en) for p in items)
-            citations += [passage_citation(self.corpus, _whole(p)) for p in items]
+            citations += [paragraph_citation(self.corpus, p) for p in items]
         for other, _strength in paragraphs[1:3]:
             if other.id != paragraph.id:
-                citations.append(passage_citation(self.corpus, _whole(other)))
+                citations.append(paragraph_citation(self.corpus, other))
         asks_when = STRICT_WHEN.search(fold(question)) is not None
         without_citations = CITATION.sub(" ", text)
         if self.unsupported_number(question, text) or (asks_when and not NUMBER.search(fold(without_citations))):
@@ -788,26 +448,6 @@ class Composer:
         return Answer(question, lang, text, False, [passage], kind="passage")
 
 
-def replace_continent(query: TableQuery) -> TableQuery:
-    from dataclasses import replace
-
-    return replace(query, continents=())
-
-
-def _join_cities(agreements: list[Agreement], lang: str) -> str:
-    if lang == "fa":
-        return "، ".join(a.city_fa for a in agreements)
-    return ", ".join(a.city_en for a in agreements)
-
-
-def _concept_fa(corpus: Corpus, concept_en: str) -> str:
-    for era in corpus.eras:
-        for c in era.concepts:
-            if c.en[0] == concept_en:
-                return c.fa[0]
-    return concept_en
-
-
 def _sentences(paragraph: Paragraph, lang: str) -> list[tuple[str, tuple[int, int], tuple[int, int]]]:
     """Sentences of the paragraph in `lang`, each with its span and the proportional span in the other language."""
     fa_spans, en_spans = sentence_spans(paragraph.fa), sentence_spans(paragraph.en)
@@ -819,16 +459,6 @@ def _sentences(paragraph: Paragraph, lang: str) -> list[tuple[str, tuple[int, in
         fa_span, en_span = (span, other[j]) if lang == "fa" else (other[j], span)
         out.append((text[span[0]:span[1]], fa_span, en_span))
     return out
-
-
-def _whole(paragraph: Paragraph, fa_spans=None, en_spans=None):
-    """A chunk-like view of a paragraph for `passage_citation` (highlighting the given spans)."""
-    from app.chunking import Chunk
-
-    return Chunk(id=paragraph.id, kind="passage", paragraph=paragraph.id, section=paragraph.section, fa=paragraph.fa,
-                 en=paragraph.en, evidence=tuple(paragraph.evidence_ids),
-                 fa_spans=tuple(fa_spans or [(0, len(paragraph.fa))]),
-                 en_spans=tuple(en_spans or [(0, len(paragraph.en))]))
 
 
 def compose_answer(assistant: "Assistant", question: str, lang: str, conversation: Conversation) -> "Answer":

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.answer import Composer, compose_answer
 from app.chunking import Chunk
 from app.conversation import Conversation
-from app.corpus import CORPUS_DIR, Corpus
+from app.corpus import CORPUS_DIR, Corpus, Paragraph
 from app.embedding import Embedder, get_embedder
 from app.index import INDEX_DIR, Progress, SearchIndex, open_index
 from app.llm import LLMConfig, phrase
@@ -86,6 +86,15 @@ def passage_citation(corpus: Corpus, chunk: Chunk, score: float | None = None) -
             "text_en": paragraph.en, "highlight": {"fa": [list(s) for s in chunk.fa_spans],
                                                    "en": [list(s) for s in chunk.en_spans]},
             "score": None if score is None else round(score, 4)}
+
+
+def paragraph_citation(corpus: Corpus, paragraph: Paragraph, fa_spans=None, en_spans=None) -> dict:
+    """A citation of a whole paragraph, highlighting the given sentence spans (all of it by default)."""
+    chunk = Chunk(id=paragraph.id, kind="passage", paragraph=paragraph.id, section=paragraph.section,
+                  fa=paragraph.fa, en=paragraph.en, evidence=tuple(paragraph.evidence_ids),
+                  fa_spans=tuple(fa_spans or [(0, len(paragraph.fa))]),
+                  en_spans=tuple(en_spans or [(0, len(paragraph.en))]))
+    return passage_citation(corpus, chunk)
 
 
 def table_citation(corpus: Corpus, row: int, score: float | None = None) -> dict:

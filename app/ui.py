@@ -16,7 +16,7 @@ if __package__ in (None, ""):  # started by `streamlit run app/ui.py`: make `app
 
 import streamlit as st
 
-from app.assistant import MAX_QUESTION_CHARS, Answer, Assistant, QuestionError
+from app.assistant import MAX_QUESTION_CHARS, Assistant, QuestionError
 from app.charts import agreements_frame, counts_chart, era_label, timeline, world_map
 from app.conversation import Conversation
 from app.corpus import CorpusError, load_cities
@@ -320,7 +320,6 @@ def page_paper() -> None:
             st.info(t("no_results"))
         for n, hit in enumerate(hits):
             chunk = hit.chunk
-            target = chunk.paragraph or f"era.{chunk.section}"
             text = chunk.fa if ui_lang() == "fa" else chunk.en
             st.markdown(bidi(f"{chunk.section} · {text[:220]}{'…' if len(text) > 220 else ''}"),
                         unsafe_allow_html=True)
