@@ -143,6 +143,8 @@ class TableAnswers:
         elif query.intent == "lookup" or (query.named_rows and n <= 2 and query.intent != "count"):
             text = ("؛ ".join(f"تهران و {row_text(corpus, a, 'fa')}" for a in agreements) + "."
                     if lang == "fa" else "; ".join(f"Tehran and {row_text(corpus, a, 'en')}" for a in agreements) + ".")
+            if n == 1:
+                text = self.direct_answer(query, agreements[0], lang) + text
         else:
             with_era = not (len(query.eras) == 1)
             listing = _join_rows(corpus, agreements, lang, with_era)
@@ -166,6 +168,19 @@ class TableAnswers:
         if extra:
             answer.citations.append(extra[1])
         return answer
+
+    def direct_answer(self, query: TableQuery, a: Agreement, lang: str) -> str:
+        """What a one-row question asked for, said first: the era, the date or the document type."""
+        era = self.corpus.era_by_id[a.era_id]
+        if query.asks_era:
+            return (f"در {era_name(era, 'fa')} امضا شد. " if lang == "fa"
+                    else f"It was signed in {era_name(era, 'en')}. ")
+        if query.asks_doc:
+            return f"نوع سند: {a.doc_type_fa}. " if lang == "fa" else f"The document is a {a.doc_type_en}. "
+        if query.asks_date:
+            return (f"تاریخ امضا: {date_text(a, 'fa')}. " if lang == "fa"
+                    else f"It was signed on {date_text(a, 'en')}. ")
+        return ""
 
     def _table_answer_object(self, question, lang, query, text, agreements, era_ids) -> "Answer":
         from app.assistant import Answer
