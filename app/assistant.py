@@ -18,7 +18,7 @@ from app.chunking import Chunk
 from app.conversation import Conversation
 from app.corpus import CORPUS_DIR, Corpus, Paragraph
 from app.embedding import Embedder, get_embedder
-from app.index import INDEX_DIR, Progress, SearchIndex, open_index
+from app.index import INDEX_DIR, Progress, open_index
 from app.llm import LLMConfig, phrase
 from app.normalize import clean_text, detect_lang
 from app.retrieval import Hit, Retriever
@@ -115,15 +115,6 @@ def section_citation(corpus: Corpus, section_id: str, score: float | None = None
             "text_en": section.title_en, "score": None if score is None else round(score, 4)}
 
 
-def hit_citation(corpus: Corpus, hit: Hit) -> dict:
-    chunk = hit.chunk
-    if chunk.kind == "table_row":
-        return table_citation(corpus, chunk.row, hit.score)
-    if chunk.kind == "era":
-        return section_citation(corpus, chunk.section, hit.score)
-    return passage_citation(corpus, chunk, hit.score)
-
-
 class Assistant:
     """Questions in, cited answers out. Thread-safe: shared state is read-only after start-up."""
 
@@ -136,10 +127,6 @@ class Assistant:
         self.composer = Composer(self)
         self.composer.warm_up()  # build every lazy table now: afterwards the shared state is read-only
         self.llm = LLMConfig.from_env()  # None unless the user configured a model endpoint
-
-    @property
-    def search_index(self) -> SearchIndex:
-        return self.index
 
     def new_conversation(self) -> Conversation:
         return Conversation()

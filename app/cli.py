@@ -75,7 +75,7 @@ def _ask_batch(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     conversations: dict[str, Conversation] = {}
     for item in items:
-        conversation = conversations.get(item.get("context_id")) or Conversation()
+        conversation = conversations.get(item.get("context_id")) or assistant.new_conversation()
         conversations[item["id"]] = conversation
         try:
             result = assistant.ask(item["question"], conversation).to_dict()

@@ -25,9 +25,7 @@ class Turn:
     question: str
     lang: str
     answer: Any  # app.assistant.Answer (kept loose to avoid an import cycle)
-    rows: tuple[int, ...] = ()
-    sections: tuple[str, ...] = ()
-    filters: dict = field(default_factory=dict)
+    rows: tuple[int, ...] = ()  # the Table 2 rows the answer cited: what "those" refers to
 
 
 @dataclass
@@ -40,9 +38,7 @@ class Conversation:
 
     def remember(self, answer: Any) -> None:
         rows = tuple(c["row"] for c in answer.citations if c.get("kind") == "table")
-        sections = tuple(dict.fromkeys(c["section"] for c in answer.citations if c.get("section")))
-        self.turns.append(Turn(answer.question, answer.lang, answer, rows, sections,
-                               dict(getattr(answer, "filters", None) or {})))
+        self.turns.append(Turn(answer.question, answer.lang, answer, rows))
         del self.turns[:-20]  # a study session's context, not an archive
 
     def clear(self) -> None:

@@ -51,10 +51,6 @@ class Section:
     def parent(self) -> str | None:
         return self.id.rsplit("-", 1)[0] if "-" in self.id else None
 
-    @property
-    def depth(self) -> int:
-        return self.id.count("-")
-
 
 @dataclass(frozen=True)
 class Paragraph:

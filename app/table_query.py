@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from app.corpus import Agreement, Corpus, Era
+from app.corpus import Agreement, Corpus
 from app.normalize import fold
 
 # Words that say the question is about Tehran's ties (as opposed to, say, UN resolutions).
@@ -77,14 +77,6 @@ class TableQuery:
         return bool(self.rows is not None or self.eras or self.continents or self.families
                     or self.sister_city is not None or self.cooperation or self.friendship or self.year_from
                     or self.year_to)
-
-
-@dataclass
-class TableResult:
-    query: TableQuery
-    agreements: list[Agreement]
-    eras: list[Era]
-    counts: dict[str, int] = field(default_factory=dict)
 
 
 def _has(pattern: re.Pattern, text: str) -> bool:
