@@ -42,17 +42,29 @@ QUESTION_WORDS = frozenset(
     "explains respond responded happen happened happens called pursue pursued define defined defines according "
     "summarize summarise summary compare compared listed tell give gives given think believe consider considered "
     "discuss discussed argue argued claim claimed state stated about exactly please anything something "
-    "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه".split())
+    "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه چندتا چندتاش چندتاشون کدومشون کدوماش "
+    "اسمش".split())
 FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
 DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
                               r"|^[^،.]{3,60}?(است که|عبارت است از)")
 WHY_ASKED = re.compile(r"\bwhy\b|\bhow come\b|\breason|چرا|به چه دلیل|علت|دلیل")
 CAUSAL_CUE = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bgiven\b|\bas a result\b|\bthanks to\b|به علت|به دلیل|"
                         r"زیرا|چرا که|با توجه به|در نتیجه|باعث")
+# Questions whose answer is a number: "how many", "what budget", «جمعیت … چند».
+# What a number would measure; the answer must speak of the same thing.
+MEASURE = re.compile(r"\b(budget|cost|costs|money|spend|spent|funding|population|inhabitants)\b|بودجه|هزینه|پول|جمعیت|نفر")
+QUANTITY = re.compile(r"\bhow (many|much)\b|\bwhat (number|amount|percentage)\b|\b(budget|cost|costs|spend|spent|money|"
+                      r"population|funding)\b|چقدر|چند|تعداد|میزان|مقدار|بودجه|هزینه|جمعیت")
+NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b|"
+                         r"(^|\s)(یک|دو|سه|چهار|پنج|شش|هفت|هشت|نه|نُه|ده|یازده|دوازده|بیست|صد|هزار)(\s|$)")
+WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhich (mayor|person|official|minister)\b|چه کسی|چه کسانی|کدام شهردار|"
+                 r"کدام مقام|کدام وزیر|کی بود|کیست")
 STRICT_WHEN = re.compile(r"\bwhen\b|\bwhat (year|date)\b|\bwhich year\b|(^| )کی( |$)|چه سالی|چه تاریخی|چه زمانی|در چه سال")
 MAP_OR_TABLE = re.compile(r"\bmaps?\b|\btables?\b|نقشه|جدول")
 WHICH_ERA = re.compile(r"\b(which|what) (era|eras|period|periods|government|governments|president)|کدام دوره|کدوم دوره|"
                        r"چه دوره|کدام دولت|کدوم دولت")
+ERA_REFERENCE = re.compile(r"\b(this|that|the same) (era|period|government|administration|presidency)\b|"
+                           r"همین دوره|این دوره|آن دوره|اون دوره|همان دوره|همین دولت|این دولت|آن دولت")
 SUBSECTIONS = re.compile(r"\bsubsections?\b|\bsub-sections?\b|زیربخش|زیر بخش")
 
 
@@ -100,7 +112,7 @@ class Composer:
 
     def warm_up(self) -> None:
         """Compute the lazy lookup tables once, before any conversation shares them."""
-        _ = self.parser, self.tables, self.vocabulary, self.idf, self.parser_words
+        _ = self.parser, self.tables, self.vocabulary, self.idf, self.parser_words, self.person_pattern
 
     # -------------------------------------------------------------- entry point
 
@@ -118,8 +130,10 @@ class Composer:
             query = follow_up(last.answer.table_query, last.rows, query)
             if query.has_filters:
                 return self.tables.table_answer(question, lang, query)
-        if query.named_rows and query.flags["detail"] and not query.flags["count"]:
-            return self.tables.no_details_for_row(question, lang, query)
+        if follow and not query.eras and not query.named_rows and ERA_REFERENCE.search(fold(question)):
+            query = self.with_previous_era(query, last.answer)
+        if query.named_rows and (query.flags["detail"] or WHO.search(fold(question))) and not query.flags["count"]:
+            return self.tables.no_details_for_row(question, lang, query)  # the table records no purposes, no people
         sections = self.section_refs(question)
         for section_id in sections:
             if SUBSECTIONS.search(fold(question)) or not self.corpus.section_paragraphs(section_id) and \
@@ -132,11 +146,14 @@ class Composer:
         if query.era_reason and len(query.eras) > 1 and not is_table_question(query) and not sections and \
                 WHICH_ERA.search(fold(question)):
             return self.tables.ambiguous_concept(question, lang, query, with_ties=False)
-        if is_table_question(query) and not (query.outside_cities and not query.named_rows):
+        names_part = bool(sections) and not query.named_rows and not query.flags["count"]
+        asks_person = WHO.search(fold(question)) is not None and not query.named_rows
+        names_part = names_part or asks_person  # the table records no people
+        if is_table_question(query) and not (query.outside_cities and not query.named_rows) and not names_part:
             if not query.has_filters and query.intent in ("count", "list") and query.flags["tehran"]:
                 return self.tables.total_ties(question, lang)
             return self.tables.table_answer(question, lang, query)
-        if query.eras and len(query.eras) == 1 and not query.era_reason and re.search(
+        if query.eras and len(query.eras) == 1 and not query.era_reason and not query.flags["why"] and re.search(
                 r"\b(years?|when|which president|who)\b|سال|کی|چه زمانی|رئیس|دولت", fold(question)) and \
                 not re.search(r"\b(why|how|what happened|levels?)\b|چرا|چگونه|چه عوامل", fold(question)):
             return self.tables.era_facts(question, lang, self.corpus.era_by_id[query.eras[0]])
@@ -157,17 +174,21 @@ class Composer:
     # -------------------------------------------------------------- structured answers
 
     def unknown_terms(self, question: str) -> list[str]:
-        """Proper names in the question (capitalized Latin words after the first) that occur nowhere in the
-        paper, its translation or the glossary, nor as a close spelling: "Tokyo" is not in the paper."""
+        """Names in the question that occur nowhere in the paper, its translation or the glossary, nor as a close
+        spelling: a capitalized Latin word after the first ("Tokyo"), or the partner in «تهران با X».
+        (Ordinary words the paper happens not to use — "actually", «آخرین» — are not evidence of anything.)"""
         unknown = []
         partner = re.search(r"تهران\s+(?:با|و)\s+([\u0600-\u06ff]{3,})", fold(question))
         if partner and partner[1] not in self.vocabulary and not difflib.get_close_matches(
                 partner[1], self.vocabulary, n=1, cutoff=0.88):  # a name: only a near-identical spelling counts
             unknown.append(partner[1])
-        for token in tokens(question):  # content words (5+ letters) the paper never uses: "budget", «بودجه»
-            if len(token) >= 5 and not token.isdigit() and token not in QUESTION_WORDS and token not in self.vocabulary \
-                    and not difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.75):
-                unknown.append(token)
+        # several content words the paper never uses ("journal", "volume") mean another subject;
+        # a single one ("actually", «آخرین») means nothing
+        foreign = [token for token in dict.fromkeys(tokens(question)) if len(token) >= 5 and not token.isdigit()
+                   and token not in QUESTION_WORDS and token not in self.vocabulary
+                   and not difflib.get_close_matches(token, self.vocabulary, n=1, cutoff=0.75)]
+        if len(foreign) >= 2:
+            unknown.extend(foreign)
         words = re.findall(r"[A-Za-z][A-Za-z'-]+", question)
         for word in words[1:]:
             if not word[0].isupper() or len(word) < 3:
@@ -184,6 +205,16 @@ class Composer:
         names = [form for term in self.assistant.retriever.matched_terms(question)
                  for form in ((term.fa, *term.variants_fa) if lang == "fa" else (term.en, *term.variants_en))]
         return set(tokens(question)) | set(tokens(" ".join(names)))
+
+    def with_previous_era(self, query: TableQuery, previous) -> TableQuery:
+        """"this era" in a follow-up: the era the previous answer was about (its query, or its one cited era)."""
+        from dataclasses import replace
+
+        eras = tuple(getattr(previous.table_query, "eras", ()) or ())
+        if not eras:
+            cited = [c["section"] for c in previous.citations if (c.get("section") or "").startswith("4-1-")]
+            eras = (cited[0],) if cited and len(set(cited)) == 1 else ()
+        return replace(query, eras=eras, era_reason="") if eras else query
 
     def section_refs(self, question: str) -> list[str]:
         return self.assistant.retriever.section_refs(question)
@@ -298,6 +329,14 @@ class Composer:
         return sentence, paragraph_citation(self.corpus, paragraph, [fa_span], [en_span])
 
     @cached_property
+    def person_pattern(self) -> re.Pattern:
+        """Any person the glossary knows, in either language, or a title such as «آقای» / "Mr" / "Dr"."""
+        forms = {fold(f) for term in self.corpus.glossary if term.kind == "person" for f in term.all_forms
+                 if len(fold(f)) >= 3}
+        alternatives = "|".join(sorted((re.escape(f) for f in forms), key=len, reverse=True))
+        return re.compile(rf"{alternatives}|\b(mr|mrs|dr|general)\b\.?|آقای|دکتر|ژنرال")
+
+    @cached_property
     def parser_words(self) -> set[str]:
         return set(tokens("tie ties sister city cities tehran signed document kind type what which when year "
                           "پیوند خواهرشهری تهران سند نوع سال تاریخ امضا کدام چه دولت دوره era president"))
@@ -334,6 +373,7 @@ class Composer:
         q_tokens = self.question_tokens(search_text, lang)
         definition = DEFINITION_ASKED.search(fold(question)) is not None
         why = WHY_ASKED.search(fold(question)) is not None
+        asks_quantity = QUANTITY.search(fold(question)) is not None
         wants_list = LIST_ASKED.search(fold(question)) is not None
         scored = []
         for paragraph, strength in paragraphs[:14 if sections else 4]:
@@ -347,6 +387,9 @@ class Composer:
                     score += 8.0  # a sentence shaped like a definition of the asked term
                 if why and overlap and CAUSAL_CUE.search(fold(sentence)):
                     score += 2.5
+                if asks_quantity and overlap and (NUMBER.search(fold(CITATION.sub(" ", sentence)))
+                                                  or NUMBER_WORD.search(fold(sentence))):
+                    score += 2.0
                 if wants_list and index == len(_sentences(paragraph, lang)) - 1 and self.following_list(paragraph):
                     score += 3.0
                 scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
@@ -378,7 +421,8 @@ class Composer:
         text = FOOTNOTE_MARK.sub("", " ".join(s[0] for s in picked))
         citations = [paragraph_citation(self.corpus, paragraph, [s[1] for s in picked], [s[2] for s in picked])]
         list_items = self.following_list(paragraph)
-        if list_items and (LIST_ASKED.search(fold(question)) or sentence.rstrip().endswith(":")):
+        if list_items and (LIST_ASKED.search(fold(question)) or sentence.rstrip().endswith(":")
+                           or (paragraph.kind == "caption" and paragraph.table)):
             items = [p for p in list_items if p.id != paragraph.id]
             text += " " + " ".join((p.fa if lang == "fa" else p.en) for p in items)
             citations += [paragraph_citation(self.corpus, p) for p in items]
@@ -386,8 +430,17 @@ class Composer:
             if other.id != paragraph.id:
                 citations.append(paragraph_citation(self.corpus, other))
         asks_when = STRICT_WHEN.search(fold(question)) is not None
-        without_citations = CITATION.sub(" ", text)
-        if self.unsupported_number(question, text) or (asks_when and not NUMBER.search(fold(without_citations))):
+        # the number must be in the sentence that best answers, not in one read on after it
+        best_text = fold(CITATION.sub(" ", sentence))
+        has_number = NUMBER.search(best_text) or NUMBER_WORD.search(best_text)
+        if WHO.search(fold(question)) and not any(self.person_pattern.search(fold(s[0])) for s in picked):
+            text = {"en": f"{NOT_IN_PAPER['en']} who; the closest passage of the paper says: {text}",
+                    "fa": f"{NOT_IN_PAPER['fa']}؛ نامی در این باره نیامده است. نزدیک‌ترین بخش مقاله می‌گوید: {text}"}[lang]
+            return Answer(question, lang, text, True, citations, kind="abstain")
+        measure = MEASURE.search(fold(question))
+        measured = measure is None or any(MEASURE.search(fold(s[0])) for s in picked)
+        if self.unsupported_number(question, text) or ((asks_when or asks_quantity) and not has_number) \
+                or not measured:
             text = {"en": f"{NOT_IN_PAPER['en']} this; the closest passage of the paper says: {text}",
                     "fa": f"{NOT_IN_PAPER['fa']}؛ نزدیک‌ترین بخش مقاله می‌گوید: {text}"}[lang]
             return Answer(question, lang, text, True, citations, kind="abstain")

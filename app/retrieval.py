@@ -23,7 +23,8 @@ SECTION_BOOST = 0.25  # added to the fused score of chunks inside a part of the 
 # Words that point at a part of the paper; explicit ids ("section 3-2", «بخش ۴-۱») are read too.
 SECTION_ALIASES = {
     "front": re.compile(r"\b(authors?|wrote|written by|affiliations?)\b|نویسنده|نویسندگان|نگارنده"),
-    "abstract": re.compile(r"\babstract\b|چکیده"),
+    "abstract": re.compile(r"\babstract\b|\bsummar(y|ise|ize)\b|\bmain (finding|result|conclusion)s?\b|چکیده|خلاصه|"
+                           r"نتیجه اصلی|نتایج اصلی|یافته اصلی"),
     "1": re.compile(r"\bintroduction\b|مقدمه"),
     "2": re.compile(r"\bresearch method|\bmethodology\b|روش تحقیق|روش پژوهش"),
     "5": re.compile(r"\bconclusions?\b|نتیجه گیری|نتیجه‌گیری"),
@@ -139,5 +140,5 @@ def _glossary_expansions(corpus: Corpus) -> list[tuple[re.Pattern, object]]:
         if not forms:
             continue
         alternatives = "|".join(sorted((re.escape(fold(f)) for f in forms), key=len, reverse=True))
-        out.append((re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?![\w\u0600-\u06ff])"), term))
+        out.append((re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?:'s|’s|s)?(?![\w\u0600-\u06ff])"), term))
     return out

@@ -23,6 +23,9 @@ GREGORIAN_MONTHS_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "
 CONTINENT_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
 CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
 NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
+# "how many are sister-city documents and how many only cooperation ones?": both sides asked
+SPLIT_ASKED = re.compile(r"(sister|خواهرشهری|خواهر شهری).*(cooperation|friendship|همکاری|دوستی)|"
+                         r"(cooperation|friendship|همکاری|دوستی).*(sister|خواهرشهری|خواهر شهری)")
 # (sentence, citation of it) for what a table cannot say, e.g. the mayor at the first tie
 Support = Callable[[str, str, str], "tuple[str, dict] | None"]
 
@@ -108,6 +111,8 @@ class TableAnswers:
         corpus = self.corpus
         if query.intent in ("most", "least") and re.search(r"continent|قاره", fold(question)):
             return self.continent_extreme(question, lang, query)
+        if (query.cooperation or query.friendship or query.sister_city is False) and SPLIT_ASKED.search(fold(question)):
+            return self.sister_city_split(question, lang, query)
         if len(query.continents) > 1 and query.intent in ("count", "list"):
             return self.per_continent(question, lang, query)
         if query.intent in ("most", "least", "diff") and not query.named_rows and not query.continents and \
@@ -270,6 +275,20 @@ class TableAnswers:
         answer = self._table_answer_object(question, lang, query, text, agreements, [])
         answer.citations.append(section_citation(self.corpus, "5"))
         return answer
+
+    def sister_city_split(self, question: str, lang: str, query: TableQuery) -> "Answer":
+        """Documents named "sister-city" against cooperation/friendship documents, within the other filters."""
+        base = replace(query, cooperation=False, friendship=False, sister_city=None)
+        rows = select(self.corpus, base)
+        sister = [a for a in rows if a.sister_city]
+        other = [a for a in rows if not a.sister_city]
+        if lang == "fa":
+            text = (f"{len(sister)} سند «خواهرشهری» نام دارند ({_join_cities(sister, 'fa')}) و {len(other)} سند "
+                    f"همکاری یا دوستی‌اند ({_join_rows(self.corpus, other, 'fa', with_era=False)}).")
+        else:
+            text = (f"{len(sister)} are sister-city documents ({_join_cities(sister, 'en')}) and {len(other)} are "
+                    f"cooperation or friendship documents ({_join_rows(self.corpus, other, 'en', with_era=False)}).")
+        return self._table_answer_object(question, lang, query, text, other + sister, list(query.eras))
 
     def per_continent(self, question: str, lang: str, query: TableQuery) -> "Answer":
         parts, agreements = [], []

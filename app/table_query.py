@@ -32,7 +32,9 @@ WHO_ERA = re.compile(r"\b(which|what) (president|government|era|administration|p
                      r"president|کدام دولت|کدوم دولت|کدام دوره|کدوم دوره|دولت چه کسی|کدام رئیس")
 DETAIL = re.compile(r"\b(projects?|purpose|goals?|aims?|objectives?|contents?|provisions?|terms|activities|results?|"
                     r"outcomes?|budget)\b|پروژه|هدف|اهداف|مفاد|محتوا|محتوای|فعالیت|نتیجه|نتایج|بودجه")
-WHY = re.compile(r"\bwhy\b|\bhow come\b|چرا|به چه دلیل|علت")
+WHY = re.compile(r"\bwhy\b|\bhow come\b|\bwhat (helped|made|led|caused)\b|\bhow did\b|چرا|به چه دلیل|علت|"
+                 r"چه چیزی باعث|چه عاملی|چه عواملی")
+WORLD = re.compile(r"\b(world|worldwide|global|globally|first ever)\b|دنیا|جهان|در جهان")
 COOPERATION = re.compile(r"\bcooperation\b|\bco-operation\b|همکاری")
 FRIENDSHIP = re.compile(r"\bfriendship\b|\bfriendly\b|دوستی")
 NOT_SISTER = re.compile(r"rather than sister|not sister|instead of sister|غیر خواهرشهری|به جای خواهرشهری")
@@ -84,8 +86,9 @@ def _has(pattern: re.Pattern, text: str) -> bool:
 
 
 def _forms_pattern(forms) -> re.Pattern:
+    """Any of `forms` as a whole word; Latin names also with a possessive or plural ("Bazargan's", "bazargans")."""
     alternatives = "|".join(sorted({re.escape(fold(f)) for f in forms if len(fold(f)) >= 2}, key=len, reverse=True))
-    return re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?![\w\u0600-\u06ff])")
+    return re.compile(rf"(?<![\w\u0600-\u06ff])(?:{alternatives})(?:'s|’s|s)?(?![\w\u0600-\u06ff])")
 
 
 class TableParser:
@@ -188,6 +191,7 @@ class TableParser:
             asks_date=_has(WHEN, text), asks_doc=_has(DOC_ASKED, text), asks_era=_has(WHO_ERA, text),
             outside_cities=outside,
             flags={"tie_words": _has(TIE_WORDS, text), "detail": _has(DETAIL, text), "why": _has(WHY, text),
+                   "world": _has(WORLD, text),
                    "list": _has(LIST, text),
                    "count": _has(COUNT, text), "tehran": "tehran" in text or "تهران" in text})
 
@@ -203,6 +207,8 @@ def is_table_question(query: TableQuery) -> bool:
         return True
     if (query.flags["detail"] or query.flags["why"]) and not (query.flags["count"] or query.flags["list"]):
         return False  # "why …", "what projects …": the table cannot answer that
+    if query.flags["world"] and not query.eras:
+        return False  # "the first sister-city tie in the world": not one of Tehran's
     if not query.flags["tie_words"]:
         return False
     if query.eras or query.continents or query.year_from or query.year_to:
