@@ -44,6 +44,7 @@ QUESTION_WORDS = frozenset(
     "discuss discussed argue argued claim claimed state stated about exactly please anything something "
     "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه چندتا چندتاش چندتاشون کدومشون کدوماش "
     "اسمش".split())
+SENTENCE_WEIGHT = 4.0  # how much sentence-embedding similarity adds to the lexical score (measured on dev)
 FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
 DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
                               r"|^[^،.]{3,60}?(است که|عبارت است از)")
@@ -393,6 +394,7 @@ class Composer:
                 if wants_list and index == len(_sentences(paragraph, lang)) - 1 and self.following_list(paragraph):
                     score += 3.0
                 scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
+        scored = self.with_sentence_similarity(scored, search_text, lang)
         scored.sort(key=lambda s: -s[0])
         best_score, _, index, sentence, paragraph, _, _ = scored[0]
         best_score = max(best_score, 1e-6)
@@ -445,6 +447,24 @@ class Composer:
                     "fa": f"{NOT_IN_PAPER['fa']}؛ نزدیک‌ترین بخش مقاله می‌گوید: {text}"}[lang]
             return Answer(question, lang, text, True, citations, kind="abstain")
         return Answer(question, lang, text, False, citations, kind="passage")
+
+    def with_sentence_similarity(self, scored: list[tuple], search_text: str, lang: str) -> list[tuple]:
+        """Add the embedding similarity of each candidate sentence to the question, scaled within the candidates
+        (0 for the least similar, SENTENCE_WEIGHT for the most): meaning counts where words differ."""
+        with self.assistant.embedding_lock:
+            query = self.assistant.retriever.query_vector(search_text)
+        vectors = self.assistant.index.sentence_vectors
+        sims = []
+        for item in scored:
+            matrix = vectors.get((item[4].id, lang))
+            sims.append(float(matrix[item[2]] @ query) if matrix is not None and item[2] < len(matrix) else None)
+        known = [s for s in sims if s is not None]
+        if not known:
+            return scored
+        low, high = min(known), max(known)
+        span = (high - low) or 1.0
+        return [(item[0] + (SENTENCE_WEIGHT * (sim - low) / span if sim is not None else 0.0), *item[1:])
+                for item, sim in zip(scored, sims)]
 
     def following_list(self, paragraph: Paragraph) -> list[Paragraph]:
         """List items that follow `paragraph` (or the table/list it belongs to)."""

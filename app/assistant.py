@@ -123,7 +123,7 @@ class Assistant:
         self.embedder = embedder if embedder is not None and not isinstance(embedder, str) else get_embedder(embedder)
         self.corpus, self.index = open_index(self.embedder, root=index_root, corpus_dir=corpus_dir, progress=progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, fusion=fusion)
-        self._embed_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
+        self.embedding_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
         self.composer = Composer(self)
         self.composer.warm_up()  # build every lazy table now: afterwards the shared state is read-only
         self.llm = LLMConfig.from_env()  # None unless the user configured a model endpoint
@@ -132,7 +132,7 @@ class Assistant:
         return Conversation()
 
     def search(self, query: str, k: int = 8, mode: str = "hybrid") -> list[Hit]:
-        with self._embed_lock:
+        with self.embedding_lock:
             return self.retriever.search(query, k=k, mode=mode)
 
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:

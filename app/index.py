@@ -4,6 +4,8 @@ Layout of `index/<embedder slug>/`:
 - `chunks.jsonl`   the chunks, one JSON object per line
 - `vectors.faiss`  a FAISS IndexFlatIP over the chunk embeddings
 - `bm25/`          a bm25s index over the same chunks, tokenized by `app.normalize.tokens`
+- `sentences.npz`  an embedding of every sentence of every paragraph, in both languages (for choosing
+                   the sentences that answer a question)
 - `manifest.json`  corpus fingerprint, embedder name and dim, library versions, build time, file checksums
 
 `open_index` rebuilds when the index is missing, stale (corpus or embedder changed) or corrupted.
@@ -28,13 +30,13 @@ import bm25s
 import faiss
 import numpy as np
 
-from app.chunking import Chunk, build_chunks
+from app.chunking import Chunk, build_chunks, sentence_spans
 from app.corpus import CORPUS_DIR, Corpus, load_corpus
 from app.embedding import Embedder
 from app.normalize import tokens
 
 INDEX_DIR = Path(os.environ.get("PAPER_INDEX_DIR") or Path(__file__).resolve().parent.parent / "index")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 Progress = Callable[[str], None]
 
 
@@ -49,6 +51,8 @@ class SearchIndex:
     bm25: bm25s.BM25
     manifest: dict
     path: Path
+    # (paragraph id, "fa"|"en") → one unit vector per sentence, in `chunking.sentence_spans` order
+    sentence_vectors: dict[tuple[str, str], np.ndarray]
 
 
 def index_path(embedder_name: str, root: Path = INDEX_DIR) -> Path:
@@ -73,7 +77,28 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-_ARTIFACTS = ("chunks.jsonl", "vectors.faiss", "bm25")
+_ARTIFACTS = ("chunks.jsonl", "vectors.faiss", "bm25", "sentences.npz")
+
+
+def _sentence_records(corpus: Corpus) -> tuple[list[str], list[str], list[str]]:
+    """Paragraph ids, languages and texts of every sentence of every paragraph (table rows excepted)."""
+    ids, langs, texts = [], [], []
+    for paragraph in corpus.paragraphs:
+        if paragraph.kind == "table_row":
+            continue
+        for lang, text in (("fa", paragraph.fa), ("en", paragraph.en)):
+            for start, end in sentence_spans(text):
+                ids.append(paragraph.id)
+                langs.append(lang)
+                texts.append(text[start:end])
+    return ids, langs, texts
+
+
+def _group_sentences(ids, langs, vectors) -> dict[tuple[str, str], np.ndarray]:
+    groups: dict[tuple[str, str], list[np.ndarray]] = {}
+    for pid, lang, vector in zip(ids, langs, vectors):
+        groups.setdefault((str(pid), str(lang)), []).append(vector)
+    return {key: np.stack(rows) for key, rows in groups.items()}
 
 
 def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
@@ -92,6 +117,11 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
         vectors = embedder.embed_passages(texts)
         if vectors.shape != (len(chunks), embedder.dim):
             raise IndexError_(f"embedder returned shape {vectors.shape}, expected {(len(chunks), embedder.dim)}")
+        sentence_ids, sentence_langs, sentence_texts = _sentence_records(corpus)
+        say(f"Embedding {len(sentence_texts)} sentences…")
+        sentence_vectors = embedder.embed_passages(sentence_texts).astype(np.float32)
+        np.savez(temp / "sentences.npz", ids=np.array(sentence_ids), langs=np.array(sentence_langs),
+                 vectors=sentence_vectors)
         say("Writing FAISS and BM25 indexes…")
         flat = faiss.IndexFlatIP(embedder.dim)
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -119,7 +149,8 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
         shutil.rmtree(temp, ignore_errors=True)
         raise
     say(f"Index ready ({len(chunks)} chunks, {time.perf_counter() - started:.1f} s).")
-    return SearchIndex(chunks, flat, bm25, manifest, target)
+    return SearchIndex(chunks, flat, bm25, manifest, target,
+                       _group_sentences(sentence_ids, sentence_langs, sentence_vectors))
 
 
 def _install(temp: Path, target: Path) -> None:
@@ -156,11 +187,13 @@ def load_index(path: Path, corpus: Corpus, embedder: Embedder) -> SearchIndex:
             chunks = [Chunk.from_dict(json.loads(line)) for line in handle]
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
+        with np.load(path / "sentences.npz", allow_pickle=False) as data:
+            ids, langs, sentence_vectors = data["ids"], data["langs"], data["vectors"]
     except Exception as exc:  # any unreadable artifact means: rebuild
         raise IndexError_(f"unreadable index files ({type(exc).__name__}: {exc})") from None
-    if vectors.ntotal != len(chunks) or vectors.d != embedder.dim:
+    if vectors.ntotal != len(chunks) or vectors.d != embedder.dim or sentence_vectors.shape[1:] != (embedder.dim,):
         raise IndexError_("index files disagree with each other")
-    return SearchIndex(chunks, vectors, bm25, manifest, path)
+    return SearchIndex(chunks, vectors, bm25, manifest, path, _group_sentences(ids, langs, sentence_vectors))
 
 
 def open_index(embedder: Embedder, corpus: Corpus | None = None, root: Path = INDEX_DIR,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -52,6 +53,8 @@ class Retriever:
         self.corpus, self.index, self.embedder, self.fusion = corpus, index, embedder, fusion
         self._vocab = set(index.bm25.vocab_dict) if hasattr(index.bm25, "vocab_dict") else None
         self._expansions = _glossary_expansions(corpus)
+        # answers embed the same text the search just did: remember recent query vectors
+        self.query_vector = lru_cache(maxsize=256)(self._embed_query)
         self._acronyms = [(re.compile(rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])"), term)
                           for term in corpus.glossary for form in term.all_forms
                           if 2 <= len(form) <= 5 and form.isupper() and form.isascii()]
@@ -84,8 +87,13 @@ class Retriever:
             return np.zeros(len(self.index.chunks), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
 
+    def _embed_query(self, query: str) -> np.ndarray:
+        vector = self.embedder.embed_queries([query]).astype(np.float32)[0]
+        vector.setflags(write=False)
+        return vector
+
     def dense_scores(self, query: str) -> np.ndarray:
-        vector = self.embedder.embed_queries([query]).astype(np.float32)
+        vector = self.query_vector(query)[None, :]
         scores, ids = self.index.vectors.search(vector, len(self.index.chunks))
         out = np.zeros(len(self.index.chunks), dtype=np.float32)
         out[ids[0]] = scores[0]

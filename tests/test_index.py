@@ -44,7 +44,20 @@ def test_stale_index_is_rebuilt_when_corpus_or_embedder_changes(corpus, corpus_c
     assert any("corpus changed" in m for m in messages)
 
 
-@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/params.index.json"])
+def test_every_sentence_has_a_vector_in_both_languages(corpus, tmp_path):
+    from app.chunking import sentence_spans
+
+    built = build_index(corpus, HashingEmbedder(), root=tmp_path)
+    loaded = load_index(built.path, corpus, HashingEmbedder())
+    for paragraph in corpus.paragraphs:
+        if paragraph.kind == "table_row":
+            continue
+        for lang, text in (("fa", paragraph.fa), ("en", paragraph.en)):
+            assert loaded.sentence_vectors[(paragraph.id, lang)].shape == (len(sentence_spans(text)), 256)
+
+
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/params.index.json",
+                                    "sentences.npz"])
 def test_corrupted_file_is_detected_and_rebuilt(corpus, tmp_path, victim):
     built = build_index(corpus, HashingEmbedder(), root=tmp_path)
     (built.path / victim).write_bytes(b"\x00garbage")
