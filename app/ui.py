@@ -92,6 +92,8 @@ CSS = """
 mark { background: #ffe58a; padding: 0 .1rem; border-radius: .2rem; }
 .app-rtl [data-testid="stMarkdownContainer"] p { font-family: var(--fa-font); }
 .answer-note { font-size: .8rem; color: #8a5a00; }
+ul.ties { margin: .2rem 0 .2rem 0; padding-inline-start: 1.3rem; }
+ul.ties li { unicode-bidi: plaintext; margin-bottom: .1rem; }
 </style>
 """
 # In the Persian interface the whole page reads right to left; charts and tables keep their own layout.
@@ -224,11 +226,28 @@ def show_citation(citation: dict, key: str) -> None:
     st.button(t("open_paper"), key=f"{key}-paper", on_click=goto, args=("paper", citation["paragraph"]))
 
 
+def answer_html(answer: dict) -> str:
+    """The answer as escaped text; a structured answer's list of ties is shown one tie per line."""
+    text, lang = answer["answer"], answer["lang"]
+    separator = "؛ " if lang == "fa" else "; "
+    head, colon, rest = text.partition(": ")
+    if answer.get("kind") == "table" and colon and rest.count(separator) >= 2:
+        items = rest.split(separator)
+        last, _, tail = items[-1].partition(". ")  # what follows the list: the paper's own count, a quote
+        items[-1] = last
+        direction = "rtl" if lang == "fa" else "ltr"
+        lines = "".join(f"<li>{html.escape(item)}</li>" for item in items)
+        after = f'<div class="bidi" dir="{direction}">{html.escape(tail)}</div>' if tail else ""
+        return (f'<div class="bidi" dir="{direction}">{html.escape(head)}:'
+                f'<ul class="ties" dir="{direction}">{lines}</ul></div>{after}')
+    return bidi(text, lang=lang)
+
+
 def show_answer(answer: dict, index: int) -> None:
     note = ""
     if answer.get("abstained"):
         note = f'<div class="answer-note">{html.escape(t("abstained"))}</div>'
-    st.markdown(note + bidi(answer["answer"], lang=answer["lang"]), unsafe_allow_html=True)
+    st.markdown(note + answer_html(answer), unsafe_allow_html=True)
     citations = answer.get("citations", [])[:8]
     if citations:
         st.caption(t("sources"))
