@@ -25,7 +25,7 @@ from app.conversation import Conversation, looks_like_follow_up
 from app.corpus import Corpus, Paragraph
 from app.normalize import STOP_EN, STOP_FA, fold, fold_nospace, tokens
 from app.table_answers import CITATION, NOT_IN_PAPER, TableAnswers, _digits
-from app.table_query import TableParser, TableQuery, follow_up, is_table_question
+from app.table_query import WHO_ERA, WHY, TableParser, TableQuery, follow_up, is_table_question
 
 if TYPE_CHECKING:
     from app.assistant import Answer, Assistant
@@ -48,12 +48,11 @@ SENTENCE_WEIGHT = 4.0  # how much sentence-embedding similarity adds to the lexi
 FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
 DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
                               r"|^[^،.]{3,60}?(است که|عبارت است از)")
-WHY_ASKED = re.compile(r"\bwhy\b|\bhow come\b|\breason|چرا|به چه دلیل|علت|دلیل")
 CAUSAL_CUE = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bgiven\b|\bas a result\b|\bthanks to\b|به علت|به دلیل|"
                         r"زیرا|چرا که|با توجه به|در نتیجه|باعث")
-# Questions whose answer is a number: "how many", "what budget", «جمعیت … چند».
 # What a number would measure; the answer must speak of the same thing.
 MEASURE = re.compile(r"\b(budget|cost|costs|money|spend|spent|funding|population|inhabitants)\b|بودجه|هزینه|پول|جمعیت|نفر")
+# Questions whose answer is a number: "how many", "what budget", «جمعیت … چند».
 QUANTITY = re.compile(r"\bhow (many|much)\b|\bwhat (number|amount|percentage)\b|\b(budget|cost|costs|spend|spent|money|"
                       r"population|funding)\b|چقدر|چند|تعداد|میزان|مقدار|بودجه|هزینه|جمعیت")
 NUMBER_WORD = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|hundred|thousand)\b|"
@@ -62,8 +61,6 @@ WHO = re.compile(r"\bwho\b|\bwhom\b|\bwhich (mayor|person|official|minister)\b|�
                  r"کدام مقام|کدام وزیر|کی بود|کیست")
 STRICT_WHEN = re.compile(r"\bwhen\b|\bwhat (year|date)\b|\bwhich year\b|(^| )کی( |$)|چه سالی|چه تاریخی|چه زمانی|در چه سال")
 MAP_OR_TABLE = re.compile(r"\bmaps?\b|\btables?\b|نقشه|جدول")
-WHICH_ERA = re.compile(r"\b(which|what) (era|eras|period|periods|government|governments|president)|کدام دوره|کدوم دوره|"
-                       r"چه دوره|کدام دولت|کدوم دولت")
 ERA_REFERENCE = re.compile(r"\b(this|that|the same) (era|period|government|administration|presidency)\b|"
                            r"همین دوره|این دوره|آن دوره|اون دوره|همان دوره|همین دولت|این دولت|آن دولت")
 SUBSECTIONS = re.compile(r"\bsubsections?\b|\bsub-sections?\b|زیربخش|زیر بخش")
@@ -145,7 +142,7 @@ class Composer:
         if unknown and not query.named_rows and not query.eras:
             return self.not_in_paper(question, lang, unknown, tie_question=query.flags["tie_words"])
         if query.era_reason and len(query.eras) > 1 and not is_table_question(query) and not sections and \
-                WHICH_ERA.search(fold(question)):
+                WHO_ERA.search(fold(question)):
             return self.tables.ambiguous_concept(question, lang, query, with_ties=False)
         names_part = bool(sections) and not query.named_rows and not query.flags["count"]
         asks_person = WHO.search(fold(question)) is not None and not query.named_rows
@@ -373,7 +370,7 @@ class Composer:
             return Answer(question, lang, text, False, [paragraph_citation(self.corpus, p) for p in authors])
         q_tokens = self.question_tokens(search_text, lang)
         definition = DEFINITION_ASKED.search(fold(question)) is not None
-        why = WHY_ASKED.search(fold(question)) is not None
+        why = WHY.search(fold(question)) is not None
         asks_quantity = QUANTITY.search(fold(question)) is not None
         wants_list = LIST_ASKED.search(fold(question)) is not None
         scored = []

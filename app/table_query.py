@@ -28,11 +28,12 @@ WHEN = re.compile(r"\bwhen\b|\bwhat (year|date|month)\b|\bwhich (year|date)\b|ک
                   r"تاریخ|سال")
 DOC_ASKED = re.compile(r"\bwhat (kind|type|sort) of (doc|document)|\bwhat (was|were) signed|\bwhat document|\bwhat doc"
                        r"|نوع سند|چه سندی|چه نوع|نوع")
-WHO_ERA = re.compile(r"\b(which|what) (president|government|era|administration|period)|\bunder (which|whom)|\bwho was "
-                     r"president|کدام دولت|کدوم دولت|کدام دوره|کدوم دوره|دولت چه کسی|کدام رئیس")
+WHO_ERA = re.compile(r"\b(which|what) (president|government|governments|era|eras|administration|period|periods)|"
+                     r"\bunder (which|whom)|\bwho was president|کدام دولت|کدوم دولت|کدام دوره|کدوم دوره|چه دوره|"
+                     r"دولت چه کسی|کدام رئیس")
 DETAIL = re.compile(r"\b(projects?|purpose|goals?|aims?|objectives?|contents?|provisions?|terms|activities|results?|"
                     r"outcomes?|budget)\b|پروژه|هدف|اهداف|مفاد|محتوا|محتوای|فعالیت|نتیجه|نتایج|بودجه")
-WHY = re.compile(r"\bwhy\b|\bhow come\b|\bwhat (helped|made|led|caused)\b|\bhow did\b|چرا|به چه دلیل|علت|"
+WHY = re.compile(r"\bwhy\b|\bhow come\b|\breason|\bwhat (helped|made|led|caused)\b|\bhow did\b|چرا|دلیل|علت|"
                  r"چه چیزی باعث|چه عاملی|چه عواملی")
 WORLD = re.compile(r"\b(world|worldwide|global|globally|first ever)\b|دنیا|جهان|در جهان")
 COOPERATION = re.compile(r"\bcooperation\b|\bco-operation\b|همکاری")
