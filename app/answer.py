@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from app.chunking import sentence_spans
 from app.conversation import Conversation, looks_like_follow_up
-from app.corpus import Corpus, Paragraph
+from app.corpus import FOOTNOTE_MARK, Corpus, Paragraph
 from app.normalize import STOP_EN, STOP_FA, fold, fold_nospace, tokens
 from app.table_answers import CITATION, NOT_IN_PAPER, TableAnswers, _digits
 from app.table_query import WHO_ERA, WHY, TableParser, TableQuery, follow_up, is_table_question
@@ -45,7 +45,6 @@ QUESTION_WORDS = frozenset(
     "بنویس توضیح بده بگو بگویید چیست کدامند هستند بفرمایید خلاصه مقایسه چندتا چندتاش چندتاشون کدومشون کدوماش "
     "اسمش".split())
 SENTENCE_WEIGHT = 4.0  # how much sentence-embedding similarity adds to the lexical score (measured on dev)
-FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")
 DEFINITION_SHAPE = re.compile(r"^(the term )?[^,;:]{3,50}? (is|are|denotes|means) (a|an|the|one|any)\b"
                               r"|^[^،.]{3,60}?(است که|عبارت است از)")
 CAUSAL_CUE = re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bgiven\b|\bas a result\b|\bthanks to\b|به علت|به دلیل|"
@@ -115,8 +114,6 @@ class Composer:
     # -------------------------------------------------------------- entry point
 
     def compose(self, question: str, lang: str, conversation: Conversation) -> "Answer":
-        from app.assistant import Answer
-
         query = self.parser.parse(question)
         last = conversation.last
         follow = bool(last and looks_like_follow_up(question))
@@ -162,12 +159,7 @@ class Composer:
             return self.outside_city_answer(question, lang, query)
         if not sections and query.eras and not query.era_reason:
             sections = list(query.eras)  # "under Ahmadinejad …": read that era's section first
-        answer = self.passage_answer(question, lang, search_text, sections)
-        if query.outside_cities:
-            prefix = {"en": f"{', '.join(query.outside_cities)} is not in Table 2. ",
-                      "fa": "این شهر در جدول ۲ نیست. "}[lang]
-            answer.answer = prefix + answer.answer
-        return answer or Answer(question, lang, "", True, [])
+        return self.passage_answer(question, lang, search_text, sections)
 
     # -------------------------------------------------------------- structured answers
 
@@ -375,7 +367,9 @@ class Composer:
         wants_list = LIST_ASKED.search(fold(question)) is not None
         scored = []
         for paragraph, strength in paragraphs[:14 if sections else 4]:
-            for index, (sentence, fa_span, en_span) in enumerate(_sentences(paragraph, lang)):
+            candidates = _sentences(paragraph, lang)
+            ends_a_list = wants_list and bool(self.following_list(paragraph))  # its last sentence leads into a list
+            for index, (sentence, fa_span, en_span) in enumerate(candidates):
                 overlap = q_tokens & set(tokens(sentence))
                 score = sum(self.idf.get(t, 1.0) for t in overlap) + 5.0 * strength
                 if definition and (
@@ -388,7 +382,7 @@ class Composer:
                 if asks_quantity and overlap and (NUMBER.search(fold(CITATION.sub(" ", sentence)))
                                                   or NUMBER_WORD.search(fold(sentence))):
                     score += 2.0
-                if wants_list and index == len(_sentences(paragraph, lang)) - 1 and self.following_list(paragraph):
+                if ends_a_list and index == len(candidates) - 1:
                     score += 3.0
                 scored.append((score, strength, index, sentence, paragraph, fa_span, en_span))
         scored = self.with_sentence_similarity(scored, search_text, lang)

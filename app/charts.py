@@ -13,12 +13,11 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from app.corpus import Agreement, CityPoint, Corpus, Era
+from app.corpus import CONTINENT_NAMES_FA, Agreement, CityPoint, Corpus, Era
 from app.normalize import to_persian_digits
 
 WORLD = Path(__file__).resolve().parent / "assets" / "world_110m.geojson"
 ERA_COLOURS = {"4-1-3": "#1b9e77", "4-1-4": "#d95f02", "4-1-5": "#7570b3", "4-1-6": "#e7298a"}
-CONTINENTS_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +41,7 @@ def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, 
             "row": a.row, "date_sh": a.date_as_printed, "year_sh": a.year, "date_ce": a.date_gregorian,
             "start": pd.Timestamp(a.gregorian_start), "city": a.city_fa if lang == "fa" else a.city_en,
             "country": a.country_fa if lang == "fa" else a.country_en,
-            "continent": CONTINENTS_FA[a.continent] if lang == "fa" else a.continent,
+            "continent": CONTINENT_NAMES_FA[a.continent] if lang == "fa" else a.continent,
             "document": a.doc_type_fa if lang == "fa" else a.doc_type_en, "family": a.doc_family,
             "era": era_label(era, lang), "era_id": a.era_id,
         })

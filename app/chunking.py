@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
-from app.corpus import Agreement, Corpus, Era, Paragraph
+from app.corpus import CONTINENT_NAMES_FA, Agreement, Corpus, Era, Paragraph, section_evidence
 from app.normalize import sentences
 
 WINDOW = 3  # sentences per chunk in long paragraphs
@@ -118,7 +118,7 @@ def agreement_chunk(corpus: Corpus, agreement: Agreement) -> Chunk:
     era = corpus.era_by_id[agreement.era_id]
     a = agreement
     fa = (f"جدول ۲، ردیف {a.row}: {a.doc_type_fa} کلان‌شهر تهران با {a.city_fa} ({a.country_fa})، "
-          f"تاریخ امضا {a.date_text('fa')}، دوره {era.short_fa[0]} ({era.head_fa})، قاره {_continent_fa(a.continent)}.")
+          f"تاریخ امضا {a.date_text('fa')}، دوره {era.short_fa[0]} ({era.head_fa})، قاره {CONTINENT_NAMES_FA[a.continent]}.")
     en = (f"Table 2, row {a.row}: {a.doc_type_en} between Tehran and {a.city_en} ({a.country_en}), "
           f"signed {a.date_text('en')}, {era.short_en[0]} era ({era.head_en}), {a.continent}.")
     return Chunk(id=f"table2.{a.row}", kind="table_row", paragraph=f"table2.{a.row}", section="4-2", fa=fa, en=en,
@@ -139,15 +139,8 @@ def era_chunk(corpus: Corpus, era: Era) -> Chunk:
                       *(form for c in era.concepts for form in (*c.fa, *c.en))])
     section = corpus.section_by_id[era.id]
     return Chunk(id=f"era.{era.id}", kind="era", paragraph=None, section=era.id, fa=fa, en=en,
-                 evidence=(f"sec:{era.id}", "sec:4-1", "sec:4"), era=era.id,
+                 evidence=tuple(section_evidence(era.id)), era=era.id,
                  extra=f"{section.title_fa} {section.title_en} {extra}")
-
-
-_CONTINENTS_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
-
-
-def _continent_fa(continent: str) -> str:
-    return _CONTINENTS_FA[continent]
 
 
 def build_chunks(corpus: Corpus) -> list[Chunk]:

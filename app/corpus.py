@@ -30,11 +30,27 @@ SECTION_IDS = ("front", "abstract", "1", "2", "3", "3-1", "3-2", "3-3", "3-4", "
 # Tables live inside a section but have ids of their own.
 TABLE_HOME = {"table1": "3-2", "table2": "4-2"}
 CONTINENTS = ("Asia", "Europe", "America", "Africa", "Oceania")
+CONTINENT_NAMES_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
+FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")  # a footnote reference inside a paragraph: [^3-3.fn1]
 DOC_FAMILIES = ("mou", "pact", "treaty", "contract", "agreement")
 JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
                     "بهمن", "اسفند")
 JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban",
                     "Azar", "Dey", "Bahman", "Esfand")
+
+
+def parent_section(section_id: str) -> str | None:
+    """"4-1-4" → "4-1"; a top-level id has no parent."""
+    return section_id.rsplit("-", 1)[0] if "-" in section_id else None
+
+
+def section_evidence(section_id: str | None) -> list[str]:
+    """Evidence ids a citation of `section_id` counts for: itself and its parents ("sec:4-1-4", "sec:4-1", "sec:4")."""
+    ids = []
+    while section_id:
+        ids.append(f"sec:{section_id}")
+        section_id = parent_section(section_id)
+    return ids
 
 
 class CorpusError(ValueError):
@@ -49,7 +65,7 @@ class Section:
 
     @property
     def parent(self) -> str | None:
-        return self.id.rsplit("-", 1)[0] if "-" in self.id else None
+        return parent_section(self.id)
 
 
 @dataclass(frozen=True)
@@ -73,12 +89,7 @@ class Paragraph:
         """Ids this paragraph counts as evidence for: its section and parents, or its table."""
         if self.table == "table2" and self.kind == "table_row":
             return [f"table2:row{self.id.split('.')[1]}", "table2"]
-        ids = [self.table] if self.table else []
-        section = self.section
-        while section:
-            ids.append(f"sec:{section}")
-            section = section.rsplit("-", 1)[0] if "-" in section else None
-        return ids
+        return ([self.table] if self.table else []) + section_evidence(self.section)
 
 
 @dataclass(frozen=True)

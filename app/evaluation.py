@@ -9,6 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
 
+from app.corpus import section_evidence
 from app.retrieval import Hit
 
 
@@ -179,15 +180,8 @@ def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
 def _citation_evidence(citation: dict) -> list[str]:
     if citation.get("kind") == "table":
         return [f"table2:row{citation['row']}", "table2"]
-    out = []
     paragraph = citation.get("paragraph") or ""
-    if paragraph.startswith("table1"):
-        out.append("table1")
-    section = citation.get("section")
-    while section:
-        out.append(f"sec:{section}")
-        section = section.rsplit("-", 1)[0] if "-" in section else None
-    return out
+    return (["table1"] if paragraph.startswith("table1") else []) + section_evidence(citation.get("section"))
 
 
 def _group2(rows: list[dict], metric) -> dict:

@@ -10,9 +10,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.chunking import sentence_spans
-from app.corpus import Agreement, Corpus
+from app.corpus import CONTINENT_NAMES_FA, FOOTNOTE_MARK, Agreement, Corpus
 
-CONTINENTS_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا"}
 DEFINED_SECTIONS = ("3-1", "3-2", "3-3")  # sections whose first sentence defines their title
 
 
@@ -102,12 +101,13 @@ def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
 
 def continent_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     a = rng.choice(corpus.agreements)
-    name = (lambda c: CONTINENTS_FA[c]) if lang == "fa" else (lambda c: c)  # noqa: E731
-    options, answer = _shuffle(rng, name(a.continent), [name(c) for c in CONTINENTS_FA if c != a.continent])
+    name = (lambda c: CONTINENT_NAMES_FA[c]) if lang == "fa" else (lambda c: c)  # noqa: E731
+    with_ties = [c for c in CONTINENT_NAMES_FA if any(x.continent == c for x in corpus.agreements)]
+    options, answer = _shuffle(rng, name(a.continent), [name(c) for c in with_ties if c != a.continent])
     prompt = (f"در شمارش مقاله، {_city(a, lang)} در کدام قاره است؟" if lang == "fa"
               else f"In the paper's count, which continent is {_city(a, lang)} in?")
     counts = Counter(x.continent for x in corpus.agreements).most_common()
-    explanation = ("نتیجه‌گیری (بخش ۵): " + "، ".join(f"{CONTINENTS_FA[c]} {n}" for c, n in counts) + "."
+    explanation = ("نتیجه‌گیری (بخش ۵): " + "، ".join(f"{CONTINENT_NAMES_FA[c]} {n}" for c, n in counts) + "."
                    if lang == "fa" else "Conclusion (section 5): " + ", ".join(f"{c} {n}" for c, n in counts) + ".")
     return QuizQuestion("continent_of_tie", prompt, options, answer, explanation, {"row": a.row, "section": "5"})
 
@@ -120,7 +120,7 @@ def _definitions(corpus: Corpus, lang: str) -> list[tuple[str, str, str]]:
         paragraph = corpus.section_paragraphs(section_id)[0]
         text = paragraph.fa if lang == "fa" else paragraph.en
         start, end = sentence_spans(text)[0]
-        sentence = re.sub(r"\[\^[\w.-]+\]", "", text[start:end])
+        sentence = FOOTNOTE_MARK.sub("", text[start:end])
         term = section.title_fa if lang == "fa" else section.title_en
         masked = re.sub(re.escape(term).replace(r"\ ", r"[\s\-]"), "…", sentence, flags=re.I)
         if "…" in masked:

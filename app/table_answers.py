@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Callable
 
-from app.corpus import Agreement, Corpus, Era
+from app.corpus import CONTINENT_NAMES_FA, Agreement, Corpus, Era
 from app.normalize import fold, to_persian_digits
 from app.table_query import TableQuery, era_counts, select
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 GREGORIAN_MONTHS_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
                        "نوامبر", "دسامبر")
-CONTINENT_FA = {"Asia": "آسیا", "Europe": "اروپا", "America": "آمریکا", "Africa": "آفریقا", "Oceania": "اقیانوسیه"}
 CITATION = re.compile(r"\(([A-Z][^()]*?\d{4}(?::\s*[\d-]+)?)\)")
 NOT_IN_PAPER = {"en": "The paper does not say", "fa": "مقاله در این باره چیزی نمی‌گوید"}
 # "how many are sister-city documents and how many only cooperation ones?": both sides asked
@@ -202,7 +201,7 @@ class TableAnswers:
             names = [era_name(corpus.era_by_id[e], lang) for e in query.eras]
             parts.append(("در " if lang == "fa" else "in ") + (" / ".join(names)))
         if query.continents:
-            parts.append("با شهرهای " + " و ".join(CONTINENT_FA[c] for c in query.continents) if lang == "fa"
+            parts.append("با شهرهای " + " و ".join(CONTINENT_NAMES_FA[c] for c in query.continents) if lang == "fa"
                          else "in " + " and ".join(query.continents))
         if query.families:
             names_en = {"mou": "memoranda of understanding", "pact": "pacts", "treaty": "treaties",
@@ -266,11 +265,11 @@ class TableAnswers:
         name, count = ordered[0] if query.intent != "least" else ordered[-1]
         agreements = [a for a in self.corpus.agreements if a.continent == name]
         rest_en = ", ".join(f"{c} {n}" for c, n in ordered if c != name)
-        rest_fa = "، ".join(f"{CONTINENT_FA[c]} {n}" for c, n in ordered if c != name)
+        rest_fa = "، ".join(f"{CONTINENT_NAMES_FA[c]} {n}" for c, n in ordered if c != name)
         total = sum(counts.values())
         text = {"en": f"{name}: {count} of the {total} ties ({_join_cities(agreements, 'en')}). Then {rest_en}; "
                       f"Oceania none. The conclusion (section 5) gives the same totals.",
-                "fa": f"{CONTINENT_FA[name]}: {count} پیوند از {total} پیوند ({_join_cities(agreements, 'fa')}). "
+                "fa": f"{CONTINENT_NAMES_FA[name]}: {count} پیوند از {total} پیوند ({_join_cities(agreements, 'fa')}). "
                       f"سپس {rest_fa}؛ اقیانوسیه هیچ. نتیجه‌گیری (بخش ۵) همین ارقام را می‌دهد."}[lang]
         answer = self._table_answer_object(question, lang, query, text, agreements, [])
         answer.citations.append(section_citation(self.corpus, "5"))
@@ -296,7 +295,7 @@ class TableAnswers:
             rows = select(self.corpus, replace(query, continents=(continent,)))
             agreements += rows
             if lang == "fa":
-                parts.append(f"{CONTINENT_FA[continent]}: {len(rows)} پیوند ({_join_cities(rows, 'fa')})")
+                parts.append(f"{CONTINENT_NAMES_FA[continent]}: {len(rows)} پیوند ({_join_cities(rows, 'fa')})")
             else:
                 parts.append(f"{continent}: {len(rows)} tie{'s' if len(rows) != 1 else ''} ({_join_cities(rows, 'en')})")
         text = ("؛ ".join(parts) if lang == "fa" else "; ".join(parts)) + "."
