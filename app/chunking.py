@@ -53,7 +53,7 @@ class Chunk:
 
 # hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at
 # initials: such a piece is joined to the sentence that follows it.
-_ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|al|et al|e\.g|i\.e|cf)\.)$")
+_ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|No|al|et al|e\.g|i\.e|cf)\.)$")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

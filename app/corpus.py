@@ -22,7 +22,7 @@ from pathlib import Path
 import jdatetime
 
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
-CORPUS_FILES = ("paper.fa.md", "paper.en.md", "agreements.csv", "eras.json", "glossary.csv")
+CORPUS_FILES = ("paper.fa.md", "paper.en.md", "agreements.csv", "eras.json", "glossary.csv", "sentences.jsonl")
 
 # The paper's own section ids, in reading order.
 SECTION_IDS = ("front", "abstract", "1", "2", "3", "3-1", "3-2", "3-3", "3-4", "4", "4-1", "4-1-1", "4-1-2",
@@ -90,6 +90,22 @@ class Paragraph:
         if self.table == "table2" and self.kind == "table_row":
             return [f"table2:row{self.id.split('.')[1]}", "table2"]
         return ([self.table] if self.table else []) + section_evidence(self.section)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the paper (`<paragraph id>/<n>`), with its aligned English and its character spans."""
+
+    id: str
+    paragraph: str
+    section: str
+    kind: str
+    fa: str
+    en: str
+    fa_span: tuple[int, int]
+    en_span: tuple[int, int]
+    fact: bool
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -239,6 +255,7 @@ class Corpus:
     agreements: tuple[Agreement, ...]
     eras: tuple[Era, ...]
     glossary: tuple[GlossaryTerm, ...]
+    sentences: tuple[Sentence, ...] = ()
     fingerprint: str = field(default="", compare=False)
 
     @cached_property
@@ -252,6 +269,10 @@ class Corpus:
     @cached_property
     def era_by_id(self) -> dict[str, Era]:
         return {e.id: e for e in self.eras}
+
+    @cached_property
+    def sentence_by_id(self) -> dict[str, Sentence]:
+        return {s.id: s for s in self.sentences}
 
     @cached_property
     def agreement_by_row(self) -> dict[int, Agreement]:
@@ -487,6 +508,50 @@ def load_cities(path: Path = CORPUS_DIR / "cities.csv") -> list[CityPoint]:
     return points
 
 
+SENTENCE_TAGS = ("definition", "cause", "list_intro", "number", "date", "person", "place", "source")
+
+
+def load_sentences(path: Path, paragraphs: list[Paragraph]) -> list[Sentence]:
+    """`sentences.jsonl` (made by scripts/make_sentences.py), checked against the paper it was cut from."""
+    by_id = {p.id: p for p in paragraphs}
+    out: list[Sentence] = []
+    cursors: dict[tuple[str, str], int] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise CorpusError(f"{path}: file not found (run scripts/make_sentences.py)") from None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            rec = json.loads(line)
+            paragraph = by_id[rec["paragraph"]]
+            sid, fa, en, tags = rec["id"], rec["fa"], rec["en"], tuple(rec.get("tags", ()))
+        except json.JSONDecodeError as exc:
+            raise CorpusError(f"{where}: invalid JSON ({exc.msg})") from None
+        except KeyError as exc:
+            raise CorpusError(f"{where}: missing field or unknown paragraph {exc}") from None
+        if not sid.startswith(f"{paragraph.id}/"):
+            raise CorpusError(f"{where}: id {sid!r} does not belong to paragraph {paragraph.id!r}")
+        unknown = [t for t in tags if t not in SENTENCE_TAGS]
+        if unknown:
+            raise CorpusError(f"{where}: unknown tag(s) {unknown} (known: {', '.join(SENTENCE_TAGS)})")
+        spans = []
+        for lang, text, full in (("fa", fa, paragraph.fa), ("en", en, paragraph.en)):
+            start = full.find(text, cursors.get((paragraph.id, lang), 0) if lang == "fa" else 0)
+            if not text or start < 0:
+                raise CorpusError(f"{where}: the {lang} text of {sid} is not in paragraph {paragraph.id}; "
+                                  "rerun scripts/make_sentences.py")
+            spans.append((start, start + len(text)))
+        cursors[(paragraph.id, "fa")] = spans[0][1]
+        out.append(Sentence(sid, paragraph.id, paragraph.section, paragraph.kind, fa, en, spans[0], spans[1],
+                            bool(rec.get("fact", True)), tags))
+    if len({s.id for s in out}) != len(out):
+        raise CorpusError(f"{path}: sentence ids repeat")
+    return out
+
+
 def corpus_fingerprint(directory: Path = CORPUS_DIR) -> str:
     """SHA-256 over the corpus files: the index is stale when this changes."""
     digest = hashlib.sha256()
@@ -504,9 +569,10 @@ def load_corpus(directory: Path = CORPUS_DIR) -> Corpus:
     agreements = load_agreements(directory / "agreements.csv")
     eras = load_eras(directory / "eras.json")
     glossary = load_glossary(directory / "glossary.csv")
+    sentences = load_sentences(directory / "sentences.jsonl", paragraphs)
     table_rows = [p for p in paragraphs if p.kind == "table_row" and p.table == "table2"]
     if table_rows and len(table_rows) != len(agreements):
         raise CorpusError(f"{directory / 'paper.fa.md'}: Table 2 has {len(table_rows)} rows but "
                           f"agreements.csv has {len(agreements)}")
     return Corpus(tuple(sections), tuple(paragraphs), tuple(agreements), tuple(eras), tuple(glossary),
-                  corpus_fingerprint(directory))
+                  tuple(sentences), corpus_fingerprint(directory))
