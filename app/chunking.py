@@ -51,26 +51,41 @@ class Chunk:
         return " \n".join(part for part in (self.fa, self.en, self.extra) if part)
 
 
-# hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at
-# initials: such a piece is joined to the sentence that follows it.
+# hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at initials
+# and abbreviations: such a piece is joined to the one that follows.
 _ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|No|al|et al|e\.g|i\.e|cf)\.)$")
+# An elided list («… و ...», "etc.") does not end a sentence either.
+_ELISION_END = re.compile(r"(\.\.\.|…|\betc\.)$")
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of hazm's sentences inside `text`."""
-    spans: list[tuple[int, int]] = []
+def sentence_pieces(text: str) -> list[tuple[int, int, int]]:
+    """Spans of the sentences of `text`, each with its number (1-based) among the sentences as split at
+    abbreviations; a sentence that goes on past an elided list keeps the number of its first part, so the
+    numbers of the sentences after it do not change."""
+    joined: list[tuple[int, int]] = []
     cursor = 0
     for sentence in sentences(text):
         start = text.find(sentence, cursor)
         if start < 0:  # hazm re-spaced something: fall back to the remaining text
             start = cursor
         end = min(len(text), start + len(sentence))
-        if spans and _ABBREVIATION_END.search(text[spans[-1][0]:spans[-1][1]]):
-            spans[-1] = (spans[-1][0], end)
+        if joined and _ABBREVIATION_END.search(text[joined[-1][0]:joined[-1][1]]):
+            joined[-1] = (joined[-1][0], end)
         else:
-            spans.append((start, end))
+            joined.append((start, end))
         cursor = end
-    return spans or [(0, len(text))]
+    spans: list[tuple[int, int, int]] = []
+    for number, (start, end) in enumerate(joined, 1):
+        if spans and _ELISION_END.search(text[spans[-1][0]:spans[-1][1]]):
+            spans[-1] = (spans[-1][0], end, spans[-1][2])
+        else:
+            spans.append((start, end, number))
+    return spans or [(0, len(text), 1)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences inside `text`."""
+    return [(start, end) for start, end, _ in sentence_pieces(text)]
 
 
 def _windows(count: int) -> list[tuple[int, int]]:

@@ -2,7 +2,9 @@
 
     python scripts/make_sentences.py
 
-A sentence id is `<paragraph id>/<n>`, n counting the hazm sentences of the Persian paragraph from 1.
+A sentence id is `<paragraph id>/<n>`: n numbers the sentences of the Persian paragraph from 1, and a
+sentence that goes on past an elided list («و ...») keeps the number of its first part (see
+`app.chunking.sentence_pieces`), so ids already in use never shift.
 Where the Persian and English paragraphs split into different numbers of sentences, the English
 sentences are aligned by length (1–1, 1–2 and 2–1 beads, as in Gale & Church). Hand-kept fields
 (`fact`, `tags`) of an existing file are preserved, so the script can be rerun after a corpus edit.
@@ -16,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chunking import sentence_spans  # noqa: E402
+from app.chunking import sentence_pieces, sentence_spans  # noqa: E402
 from app.corpus import CORPUS_DIR, load_paper  # noqa: E402
 
 TARGET = CORPUS_DIR / "sentences.jsonl"
@@ -58,13 +60,13 @@ def sentence_records(previous: dict[str, dict]) -> list[dict]:
     for paragraph in paragraphs:
         if paragraph.kind == "table_row":
             continue  # Table 2 is data (agreements.csv), not sentences
-        fa_spans, en_spans = sentence_spans(paragraph.fa), sentence_spans(paragraph.en)
-        beads = align([e - s for s, e in fa_spans], [e - s for s, e in en_spans])
+        fa_spans, en_spans = sentence_pieces(paragraph.fa), sentence_spans(paragraph.en)
+        beads = align([e - s for s, e, _ in fa_spans], [e - s for s, e in en_spans])
         for fa_indexes, en_indexes in beads:
             en_start, en_end = en_spans[en_indexes[0]][0], en_spans[en_indexes[-1]][1]
             for fa_index in fa_indexes:  # a 2–1 bead: both Persian sentences share the English one
-                start, end = fa_spans[fa_index]
-                sid = f"{paragraph.id}/{fa_index + 1}"
+                start, end, piece = fa_spans[fa_index]
+                sid = f"{paragraph.id}/{piece}"
                 kept = previous.get(sid, {})
                 records.append({
                     "id": sid, "paragraph": paragraph.id, "section": paragraph.section, "kind": paragraph.kind,
