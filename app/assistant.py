@@ -10,18 +10,30 @@ import html
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
-from app.answer import Composer, compose_answer
-from app.chunking import Chunk
+import numpy as np
+
 from app.conversation import Conversation
-from app.corpus import CORPUS_DIR, Corpus, Paragraph
+from app.corpus import CORPUS_DIR
 from app.embedding import Embedder, get_embedder
+from app.executors.common import Notes
+from app.executors.era import EraExecutor
+from app.executors.meta import MetaExecutor
+from app.executors.passage import PassageExecutor
+from app.executors.table import TableExecutor
+from app.executors.unanswerable import UnanswerableExecutor
+from app.gazetteer import Gazetteer
 from app.index import INDEX_DIR, Progress, open_index
 from app.llm import LLMConfig, phrase
+from app.model import open_model
 from app.normalize import clean_text, detect_lang
+from app.ranker import Doc2Query, SentenceTable
+from app.render import Renderer
 from app.retrieval import Hit, Retriever
+from app.types import Answer, AnswerDraft
+from app.understand import Understander, Understanding
 
 MAX_QUESTION_CHARS = 500
 
@@ -61,89 +73,82 @@ def clean_question(question: object) -> str:
     return text
 
 
-@dataclass
-class Answer:
-    question: str
-    lang: str
-    answer: str
-    abstained: bool
-    citations: list[dict]
-    timing_ms: float = 0.0
-    kind: str = "passage"  # passage | table | era | abstain | ambiguous
-    table_query: object = None  # the parsed structured query, for follow-ups (not serialized)
-    phrased_by: str | None = None  # the language model that phrased it, when one is configured
-
-    def to_dict(self) -> dict:
-        return {"question": self.question, "lang": self.lang, "answer": self.answer, "abstained": self.abstained,
-                "citations": self.citations, "timing_ms": round(self.timing_ms, 1), "kind": self.kind,
-                "phrased_by": self.phrased_by}
-
-
-def passage_citation(corpus: Corpus, chunk: Chunk, score: float | None = None) -> dict:
-    """A citation of a passage chunk: its whole paragraph, with the chunk's sentences to highlight."""
-    paragraph = corpus.paragraph_by_id[chunk.paragraph]
-    return {"kind": "passage", "section": chunk.section, "paragraph": paragraph.id, "text": paragraph.fa,
-            "text_en": paragraph.en, "highlight": {"fa": [list(s) for s in chunk.fa_spans],
-                                                   "en": [list(s) for s in chunk.en_spans]},
-            "score": None if score is None else round(score, 4)}
-
-
-def paragraph_citation(corpus: Corpus, paragraph: Paragraph, fa_spans=None, en_spans=None) -> dict:
-    """A citation of a whole paragraph, highlighting the given sentence spans (all of it by default)."""
-    chunk = Chunk(id=paragraph.id, kind="passage", paragraph=paragraph.id, section=paragraph.section,
-                  fa=paragraph.fa, en=paragraph.en, evidence=tuple(paragraph.evidence_ids),
-                  fa_spans=tuple(fa_spans or [(0, len(paragraph.fa))]),
-                  en_spans=tuple(en_spans or [(0, len(paragraph.en))]))
-    return passage_citation(corpus, chunk)
-
-
-def table_citation(corpus: Corpus, row: int, score: float | None = None) -> dict:
-    a = corpus.agreement_by_row[row]
-    era = corpus.era_by_id[a.era_id]
-    paragraph = corpus.paragraph_by_id[f"table2.{row}"]
-    return {"kind": "table", "row": row, "section": "4-2", "paragraph": paragraph.id,
-            "date_jalali": a.date_jalali, "date_gregorian": a.date_gregorian, "date_as_printed": a.date_as_printed,
-            "doc_type_fa": a.doc_type_fa, "doc_type_en": a.doc_type_en, "city_fa": a.city_fa, "city_en": a.city_en,
-            "country_fa": a.country_fa, "country_en": a.country_en, "continent": a.continent, "era": a.era_id,
-            "era_en": era.short_en[0], "era_fa": era.short_fa[0], "text": paragraph.fa, "text_en": paragraph.en,
-            "score": None if score is None else round(score, 4)}
-
-
-def section_citation(corpus: Corpus, section_id: str, score: float | None = None) -> dict:
-    section = corpus.section_by_id[section_id]
-    return {"kind": "section", "section": section_id, "paragraph": None, "text": section.title_fa,
-            "text_en": section.title_en, "score": None if score is None else round(score, 4)}
+def _best(probabilities: dict[str, float]) -> str:
+    return max(probabilities, key=probabilities.get)
 
 
 class Assistant:
-    """Questions in, cited answers out. Thread-safe: shared state is read-only after start-up."""
+    """Questions in, cited answers out. Thread-safe: shared state is read-only after start-up.
+
+    corpus → index → understand (Query) → execute (AnswerDraft) → render (Answer)."""
 
     def __init__(self, embedder: Embedder | str | None = None, corpus_dir: Path = CORPUS_DIR,
-                 index_root: Path = INDEX_DIR, progress: Progress | None = None, fusion: str = "score") -> None:
+                 index_root: Path | None = None, progress: Progress | None = None, fusion: str = "score") -> None:
         self.embedder = embedder if embedder is not None and not isinstance(embedder, str) else get_embedder(embedder)
-        self.corpus, self.index = open_index(self.embedder, root=index_root, corpus_dir=corpus_dir, progress=progress)
+        self.corpus, self.index = open_index(self.embedder, root=index_root or INDEX_DIR, corpus_dir=corpus_dir,
+                                             progress=progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, fusion=fusion)
         self.embedding_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
-        self.composer = Composer(self)
-        self.composer.warm_up()  # build every lazy table now: afterwards the shared state is read-only
+        self.model = open_model(self.corpus, self.embedder, self.index.sentence_vectors, index_root, progress)
+        gazetteer = Gazetteer(self.corpus)
+        self.understander = Understander(self.corpus, gazetteer, self.model, self.embed_query)
+        sentences = SentenceTable(self.corpus, gazetteer, self.index.sentence_vectors)
+        notes = Notes(self.corpus)
+        self.table = TableExecutor(self.corpus, gazetteer, notes)
+        self.eras = EraExecutor(self.corpus, notes, self.table)
+        self.meta = MetaExecutor(self.corpus)
+        self.passages = PassageExecutor(self.corpus, sentences, Doc2Query(sentences, self.model.bank_vectors,
+                                                                          self.model.bank_gold), self.model.ranker)
+        self.unanswerable = UnanswerableExecutor(self.passages, self.table)
+        self.renderer = Renderer(self.corpus)
         self.llm = LLMConfig.from_env()  # None unless the user configured a model endpoint
 
     def new_conversation(self) -> Conversation:
         return Conversation()
 
+    def embed_query(self, text: str) -> np.ndarray:
+        with self.embedding_lock:
+            return self.retriever.query_vector(text)
+
     def search(self, query: str, k: int = 8, mode: str = "hybrid") -> list[Hit]:
         with self.embedding_lock:
             return self.retriever.search(query, k=k, mode=mode)
 
+    def understand(self, question: str, conversation: Conversation | None = None) -> Understanding:
+        text = clean_question(question)
+        return self.understander.understand(text, detect_lang(text), conversation.turns if conversation else ())
+
+    def execute(self, u: Understanding) -> AnswerDraft:
+        """Run the query's route, unless the calibrated confidence says the answer is likely wrong: then refuse."""
+        query = u.query
+        if query.route == "unanswerable":
+            if query.reason == "entity_not_in_paper" and _best(u.scores["table_op"]) == "membership":
+                return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?" — no
+            return self.unanswerable.run(u)
+        probabilities = self.passages.scored(u) if query.route == "passage" else None
+        stats = self.passages.stats(probabilities) if probabilities is not None else None
+        confidence = self.model.calibrator.confidence(u.scores["route"], stats)
+        if confidence < self.model.calibrator.threshold:
+            draft = self.passages.refuse(u, probabilities)
+        elif query.route == "table":
+            draft = self.table.run(query)
+        elif query.route == "era":
+            draft = self.eras.run(query)
+        elif query.route == "meta":
+            draft = self.meta.run(query)
+        else:
+            draft = self.passages.run(u, probabilities)
+        draft.confidence = confidence
+        return draft
+
     def ask(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer one question (raises QuestionError for unusable input)."""
         started = time.perf_counter()
-        text = clean_question(question)
-        lang = detect_lang(text)
         conversation = conversation if conversation is not None else Conversation()
-        answer = compose_answer(self, text, lang, conversation)
+        u = self.understand(question, conversation)
+        answer = self.renderer.render(self.execute(u), u.text, u.lang, u.query)
         if self.llm and answer.kind == "passage" and not answer.abstained:
-            phrased = phrase(text, lang, answer.citations, self.llm)
+            phrased = phrase(u.text, u.lang, answer.citations, self.llm)
             if phrased:
                 answer.answer, answer.phrased_by = phrased, self.llm.model
         answer.timing_ms = (time.perf_counter() - started) * 1000

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.corpus import CORPUS_DIR, Corpus
+from app.normalize import words
 from app.types import (ASKS, BY, CALENDARS, CONTINENTS, DOC_FAMILIES, ERA_ATTRIBUTES, ERA_OPS, META_ATTRIBUTES,
                        REASONS, ROUTES, TABLE_ATTRIBUTES, TABLE_OPS, Query)
 
@@ -38,6 +39,12 @@ class BankQuestion:
     @property
     def label(self) -> dict:
         return self.query.to_label()
+
+
+def question_key(question: str) -> str:
+    """A question with case, spelling variants, spacing and punctuation folded away: two questions with the
+    same key are the same question (the held-out guard compares these)."""
+    return "".join(words(question))
 
 
 def bank_files(directory: Path = BANK_DIR) -> list[Path]:

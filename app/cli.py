@@ -62,26 +62,53 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_batch(path: Path):
+    """(id, question, context_id, error) for every non-blank line of a JSONL batch, in order; a line that cannot be
+    asked comes back with its error instead of stopping the batch."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        fallback = f"line-{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield fallback, None, None, f"line {number}: invalid JSON ({exc.msg})"
+            continue
+        if not isinstance(item, dict):
+            yield fallback, None, None, f"line {number}: expected a JSON object with a \"question\""
+            continue
+        item_id = str(item.get("id") or fallback)
+        question = item.get("question")
+        if not isinstance(question, str):
+            yield item_id, None, None, f"line {number}: \"question\" must be a string"
+            continue
+        yield item_id, question, item.get("context_id"), None
+
+
 def _ask_batch(args: argparse.Namespace) -> int:
     from app.assistant import QuestionError
     from app.conversation import Conversation
-    from app.evaluation import GoldFileError, load_gold
 
-    try:
-        items = load_gold(Path(args.batch))
-    except GoldFileError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    path = Path(args.batch)
+    if not path.is_file():
+        print(f"error: {path}: file not found", file=sys.stderr)
         return EXIT_USAGE
     assistant = _assistant(args)
     conversations: dict[str, Conversation] = {}
-    for item in items:
-        conversation = conversations.get(item.get("context_id")) or assistant.new_conversation()
-        conversations[item["id"]] = conversation
-        try:
-            result = assistant.ask(item["question"], conversation).to_dict()
-        except QuestionError as exc:
-            result = {"question": str(item["question"])[:200], "error": str(exc)}
-        print(json.dumps({"id": item["id"], **result}, ensure_ascii=False), flush=True)
+    for item_id, question, context_id, error in read_batch(path):
+        if error is None:
+            conversation = conversations.get(str(context_id)) if context_id is not None else None
+            conversation = conversation or assistant.new_conversation()
+            conversations[item_id] = conversation
+            try:
+                result = assistant.ask(question, conversation).to_dict()
+            except QuestionError as exc:
+                error = str(exc)
+            except Exception as exc:  # one bad question must not cost the rest of the batch
+                error = f"could not answer ({type(exc).__name__}: {exc})"
+        record = {"id": item_id, "error": error} if error is not None else {"id": item_id, **result}
+        print(json.dumps(record, ensure_ascii=False), flush=True)
     return 0
 
 

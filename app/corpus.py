@@ -35,6 +35,10 @@ FOOTNOTE_MARK = re.compile(r"\[\^[\w.-]+\]")  # a footnote reference inside a pa
 DOC_FAMILIES = ("mou", "pact", "treaty", "contract", "agreement")
 JALALI_MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
                     "بهمن", "اسفند")
+GREGORIAN_MONTHS_FA = ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر", "اکتبر",
+                       "نوامبر", "دسامبر")
+GREGORIAN_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                       "October", "November", "December")
 JALALI_MONTHS_EN = ("Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar", "Mehr", "Aban",
                     "Azar", "Dey", "Bahman", "Esfand")
 

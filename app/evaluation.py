@@ -110,11 +110,11 @@ def latency_summary(milliseconds: list[float]) -> dict[str, float]:
 # ----------------------------------------------------------------- the eval command
 
 def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
-    """Retrieval figures (evidence hit@1/3/5, MRR) on answerable questions, answer figures
-    (must_include, evidence cited, abstention) on all, per language and type, and latencies."""
+    """Answer figures (must_include, precision, evidence cited, abstention) per language and type, retrieval
+    figures (evidence hit@k, MRR) on answerable questions, routing accuracy where items carry a `label`, and
+    latencies."""
     import time
 
-    from app.answer import retrieval_query
     from app.assistant import QuestionError
     from app.conversation import Conversation
 
@@ -124,44 +124,41 @@ def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
     for item in gold:
         conversation = conversations.get(item.get("context_id")) or Conversation()
         conversations[item["id"]] = conversation
-        query = retrieval_query(item["question"], conversation)
-        started = time.perf_counter()
-        hits = assistant.search(query, k=k, mode=mode)
-        search_ms.append((time.perf_counter() - started) * 1000)
-        assistant.retriever.query_vector.cache_clear()  # time the answer as for a new question
-        try:
-            answer = assistant.ask(item["question"], conversation)
-        except QuestionError as exc:
-            answer = None
-            error = str(exc)
-        answer_ms.append(answer.timing_ms if answer else 0.0)
         answerable = item.get("type") != "unanswerable"
+        try:
+            understanding = assistant.understand(item["question"], conversation)
+            started = time.perf_counter()
+            hits = assistant.search(understanding.search_text, k=k, mode=mode)
+            search_ms.append((time.perf_counter() - started) * 1000)
+            assistant.retriever.query_vector.cache_clear()  # time the answer as for a new question
+            answer, error = assistant.ask(item["question"], conversation), ""
+            answer_ms.append(answer.timing_ms)
+        except QuestionError as exc:
+            understanding, hits, answer, error = None, [], None, str(exc)
         cited = set(ev for c in (answer.citations if answer else []) for ev in _citation_evidence(c))
+        found = must_include_ok(answer.answer, item.get("must_include", [])) if answer else False
+        label = item.get("label") or {}
+        predicted = understanding.query.to_label() if understanding else {}
         rows.append({
             "id": item["id"], "lang": item.get("lang", "?"), "type": item.get("type", "?"),
             "answerable": answerable,
             "rank": first_relevant_rank(hits, item.get("evidence", [])) if answerable else None,
-            "must_include": must_include_ok(answer.answer, item.get("must_include", [])) if answer else False,
+            "must_include": found,
             "evidence_cited": bool(cited & set(item.get("evidence", []))),
             "abstained": bool(answer and answer.abstained),
+            "right": bool(answer and not answer.abstained and answerable and found),
+            "route": (label.get("route"), predicted.get("route")) if label else None,
             "answer": answer.answer if answer else f"error: {error}",
         })
-    answerable = [r for r in rows if r["answerable"]]
-
-    def answer_metrics(items: list[dict]) -> dict:
-        n = max(1, len(items))
-        answerable_items = [r for r in items if r["answerable"]]
-        return {"n": len(items), "must_include": round(sum(r["must_include"] for r in items) / n, 3),
-                "evidence_cited": round(sum(r["evidence_cited"] for r in answerable_items) / len(answerable_items), 3)
-                if answerable_items else None}
-
+    answerable_rows = [r for r in rows if r["answerable"]]
     unanswerable = [r for r in rows if not r["answerable"]]
+    labelled = [r for r in rows if r["route"]]
     return {
         "file": str(path), "mode": mode, "questions": len(rows), "embedder": assistant.embedder.name,
         "retrieval": {
-            "all": _rounded(retrieval_metrics([r["rank"] for r in answerable])),
-            "by_lang": grouped(answerable, "lang", lambda xs: _rounded(retrieval_metrics([x["rank"] for x in xs]))),
-            "by_type": grouped(answerable, "type", lambda xs: _rounded(retrieval_metrics([x["rank"] for x in xs]))),
+            "all": _rounded(retrieval_metrics([r["rank"] for r in answerable_rows])),
+            "by_lang": grouped(answerable_rows, "lang", lambda xs: _rounded(retrieval_metrics([x["rank"] for x in xs]))),
+            "by_type": grouped(answerable_rows, "type", lambda xs: _rounded(retrieval_metrics([x["rank"] for x in xs]))),
         },
         "answers": {
             "all": answer_metrics(rows),
@@ -169,12 +166,26 @@ def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
             "by_type": grouped(rows, "type", answer_metrics),
             "by_lang_type": {f"{lang}/{kind}": m for (lang, kind), m in sorted(_group2(rows, answer_metrics).items())},
             "abstained_when_unanswerable": round(sum(r["abstained"] for r in unanswerable) / max(1, len(unanswerable)), 3),
-            "wrongly_abstained": round(sum(r["abstained"] for r in answerable) / max(1, len(answerable)), 3),
+            "wrongly_abstained": round(sum(r["abstained"] for r in answerable_rows) / max(1, len(answerable_rows)), 3),
         },
+        "routing": {"n": len(labelled), "accuracy": round(sum(a == b for a, b in (r["route"] for r in labelled))
+                                                          / max(1, len(labelled)), 3)} if labelled else None,
         "latency": {"search": latency_summary(search_ms), "answer": latency_summary(answer_ms)},
         "failures": [{k: r[k] for k in ("id", "lang", "type", "rank", "must_include", "evidence_cited", "answer")}
                      for r in rows if not r["must_include"] or (r["answerable"] and not r["evidence_cited"])],
     }
+
+
+def answer_metrics(items: list[dict]) -> dict:
+    """must_include over all; precision = right answers among the answers given (an answer to an unanswerable
+    question is wrong); evidence cited over answerable questions."""
+    n = max(1, len(items))
+    answerable = [r for r in items if r["answerable"]]
+    given = [r for r in items if not r["abstained"]]
+    return {"n": len(items), "must_include": round(sum(r["must_include"] for r in items) / n, 3),
+            "precision": round(sum(r["right"] for r in given) / len(given), 3) if given else None,
+            "evidence_cited": round(sum(r["evidence_cited"] for r in answerable) / len(answerable), 3)
+            if answerable else None}
 
 
 def _citation_evidence(citation: dict) -> list[str]:
@@ -205,13 +216,18 @@ def format_report(report: dict) -> str:
                     *[(f"type={k}", v) for k, v in retrieval["by_type"].items()]]:
         lines.append(f"{name:<22}{m['n']:>4}{m['hit@1']:>8.3f}{m['hit@3']:>8.3f}{m['hit@5']:>8.3f}{m['mrr']:>8.3f}")
     answers = report["answers"]
-    lines += ["", "Answers: must_include accuracy and evidence cited",
-              f"{'group':<22}{'n':>4}{'must_incl':>11}{'evidence':>10}"]
-    for name, m in [("all", answers["all"]), *[(k, v) for k, v in answers["by_lang_type"].items()]]:
+    lines += ["", "Answers: must_include, precision (right among answers given), evidence cited",
+              f"{'group':<22}{'n':>4}{'must_incl':>11}{'precision':>11}{'evidence':>10}"]
+    groups = [("all", answers["all"]), *[(f"lang={k}", v) for k, v in answers["by_lang"].items()],
+              *[(k, v) for k, v in answers["by_lang_type"].items()]]
+    for name, m in groups:
         evidence = "–" if m["evidence_cited"] is None else f"{m['evidence_cited']:.3f}"
-        lines.append(f"{name:<22}{m['n']:>4}{m['must_include']:>11.3f}{evidence:>10}")
+        precision = "–" if m["precision"] is None else f"{m['precision']:.3f}"
+        lines.append(f"{name:<22}{m['n']:>4}{m['must_include']:>11.3f}{precision:>11}{evidence:>10}")
     lines += ["", f"abstained on unanswerable: {answers['abstained_when_unanswerable']:.3f}   "
-                  f"wrongly abstained on answerable: {answers['wrongly_abstained']:.3f}",
+                  f"wrongly abstained on answerable: {answers['wrongly_abstained']:.3f}"
+              + (f"   route accuracy: {report['routing']['accuracy']:.3f} ({report['routing']['n']} labelled)"
+                 if report.get("routing") else ""),
               f"latency search p50 {report['latency']['search']['p50_ms']} ms, p95 {report['latency']['search']['p95_ms']} ms; "
               f"answer p50 {report['latency']['answer']['p50_ms']} ms, p95 {report['latency']['answer']['p95_ms']} ms"]
     if report["failures"]:

@@ -30,13 +30,13 @@ import bm25s
 import faiss
 import numpy as np
 
-from app.chunking import Chunk, build_chunks, sentence_spans
+from app.chunking import Chunk, build_chunks
 from app.corpus import CORPUS_DIR, Corpus, load_corpus
 from app.embedding import Embedder
 from app.normalize import tokens
 
 INDEX_DIR = Path(os.environ.get("PAPER_INDEX_DIR") or Path(__file__).resolve().parent.parent / "index")
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 Progress = Callable[[str], None]
 
 
@@ -51,8 +51,8 @@ class SearchIndex:
     bm25: bm25s.BM25
     manifest: dict
     path: Path
-    # (paragraph id, "fa"|"en") → one unit vector per sentence, in `chunking.sentence_spans` order
-    sentence_vectors: dict[tuple[str, str], np.ndarray]
+    # "<sentence id>|fa" / "<sentence id>|en" → the unit vector of that sentence (corpus/sentences.jsonl)
+    sentence_vectors: dict[str, np.ndarray]
 
 
 def index_path(embedder_name: str, root: Path = INDEX_DIR) -> Path:
@@ -80,25 +80,14 @@ def _sha256(path: Path) -> str:
 _ARTIFACTS = ("chunks.jsonl", "vectors.faiss", "bm25", "sentences.npz")
 
 
-def _sentence_records(corpus: Corpus) -> tuple[list[str], list[str], list[str]]:
-    """Paragraph ids, languages and texts of every sentence of every paragraph (table rows excepted)."""
-    ids, langs, texts = [], [], []
-    for paragraph in corpus.paragraphs:
-        if paragraph.kind == "table_row":
-            continue
-        for lang, text in (("fa", paragraph.fa), ("en", paragraph.en)):
-            for start, end in sentence_spans(text):
-                ids.append(paragraph.id)
-                langs.append(lang)
-                texts.append(text[start:end])
-    return ids, langs, texts
-
-
-def _group_sentences(ids, langs, vectors) -> dict[tuple[str, str], np.ndarray]:
-    groups: dict[tuple[str, str], list[np.ndarray]] = {}
-    for pid, lang, vector in zip(ids, langs, vectors):
-        groups.setdefault((str(pid), str(lang)), []).append(vector)
-    return {key: np.stack(rows) for key, rows in groups.items()}
+def _sentence_records(corpus: Corpus) -> tuple[list[str], list[str]]:
+    """Keys ("<sentence id>|<lang>") and texts of every sentence of the paper in both languages."""
+    keys, texts = [], []
+    for sentence in corpus.sentences:
+        for lang in ("fa", "en"):
+            keys.append(f"{sentence.id}|{lang}")
+            texts.append(getattr(sentence, lang))
+    return keys, texts
 
 
 def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
@@ -117,11 +106,10 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
         vectors = embedder.embed_passages(texts)
         if vectors.shape != (len(chunks), embedder.dim):
             raise IndexError_(f"embedder returned shape {vectors.shape}, expected {(len(chunks), embedder.dim)}")
-        sentence_ids, sentence_langs, sentence_texts = _sentence_records(corpus)
+        sentence_keys, sentence_texts = _sentence_records(corpus)
         say(f"Embedding {len(sentence_texts)} sentences…")
         sentence_vectors = embedder.embed_passages(sentence_texts).astype(np.float32)
-        np.savez(temp / "sentences.npz", ids=np.array(sentence_ids), langs=np.array(sentence_langs),
-                 vectors=sentence_vectors)
+        np.savez(temp / "sentences.npz", keys=np.array(sentence_keys), vectors=sentence_vectors)
         say("Writing FAISS and BM25 indexes…")
         flat = faiss.IndexFlatIP(embedder.dim)
         flat.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -149,8 +137,7 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
         shutil.rmtree(temp, ignore_errors=True)
         raise
     say(f"Index ready ({len(chunks)} chunks, {time.perf_counter() - started:.1f} s).")
-    return SearchIndex(chunks, flat, bm25, manifest, target,
-                       _group_sentences(sentence_ids, sentence_langs, sentence_vectors))
+    return SearchIndex(chunks, flat, bm25, manifest, target, dict(zip(sentence_keys, sentence_vectors)))
 
 
 def _install(temp: Path, target: Path) -> None:
@@ -188,12 +175,12 @@ def load_index(path: Path, corpus: Corpus, embedder: Embedder) -> SearchIndex:
         vectors = faiss.read_index(str(path / "vectors.faiss"))
         bm25 = bm25s.BM25.load(str(path / "bm25"), show_progress=False)
         with np.load(path / "sentences.npz", allow_pickle=False) as data:
-            ids, langs, sentence_vectors = data["ids"], data["langs"], data["vectors"]
+            keys, sentence_vectors = [str(k) for k in data["keys"]], data["vectors"]
     except Exception as exc:  # any unreadable artifact means: rebuild
         raise IndexError_(f"unreadable index files ({type(exc).__name__}: {exc})") from None
     if vectors.ntotal != len(chunks) or vectors.d != embedder.dim or sentence_vectors.shape[1:] != (embedder.dim,):
         raise IndexError_("index files disagree with each other")
-    return SearchIndex(chunks, vectors, bm25, manifest, path, _group_sentences(ids, langs, sentence_vectors))
+    return SearchIndex(chunks, vectors, bm25, manifest, path, dict(zip(keys, sentence_vectors)))
 
 
 def open_index(embedder: Embedder, corpus: Corpus | None = None, root: Path = INDEX_DIR,

@@ -133,6 +133,39 @@ def sentences(text: str) -> list[str]:
     return [s for s in (s.strip() for s in _hazm_sentence_tokenizer().tokenize(text)) if s]
 
 
+def words(text: str) -> list[str]:
+    """Folded words (letters and digits; a half-space separates words), for matching names and cues."""
+    return [w.strip("_") for w in _WORD.findall(fold(text)) if w.strip("_")]
+
+
+# A year as users write it: Jalali 13xx/14xx or Gregorian 19xx/20xx, alone or as the end of a date (17/12/1379).
+_YEAR = re.compile(r"(?<![\d/.-])(1[34]\d\d|19\d\d|20[0-4]\d)(?![\d])|(?<=/)(1[34]\d\d)(?!\d)")
+_YEAR_SHORT_RANGE = re.compile(r"(?<!\d)(1[34]\d\d|19\d\d|20[0-4]\d)\s*[-–/]\s*(\d\d)(?![\d-])")
+# Section ids: "3-4", "4-1-5", and a bare number after a word for "section" ("section 5", «بخش ۵», "§2").
+_SECTION_ID = re.compile(r"(?<![\d-])(\d(?:-\d){1,2})(?![\d-])|(?:\bsection|\bsec\.?|§|بخش|فصل)\s*(\d)(?![\d-])")
+
+
+def years_in(text: str) -> list[tuple[int, str]]:
+    """Years in `text` (digits of any script) with their calendar, in order; "1390-95" gives 1390 and 1395."""
+    text = fold_digits(text)
+    found: list[tuple[int, int, str]] = []
+    for match in _YEAR.finditer(text):
+        year = int(match.group(1) or match.group(2))
+        found.append((match.start(), year, "gregorian" if year >= 1900 else "jalali"))
+    for match in _YEAR_SHORT_RANGE.finditer(text):
+        start = int(match.group(1))
+        end = start // 100 * 100 + int(match.group(2))
+        if end > start:
+            found.append((match.end(), end, "gregorian" if start >= 1900 else "jalali"))
+    return [(year, calendar) for _, year, calendar in sorted(found)]
+
+
+def section_ids_in(text: str) -> list[str]:
+    """Section ids written in `text`: "3-4", «۴-۱-۵», "section 5"."""
+    ids = [a or b for a, b in _SECTION_ID.findall(fold_digits(text))]
+    return list(dict.fromkeys(ids))
+
+
 _FA_LETTER = re.compile("[\u0600-\u06ff]")
 _LATIN_LETTER = re.compile("[A-Za-z]")
 

@@ -16,24 +16,11 @@ from app.chunking import Chunk
 from app.corpus import Corpus
 from app.embedding import Embedder
 from app.index import SearchIndex
-from app.normalize import fold, tokens
+from app.normalize import fold, section_ids_in, tokens
 
 RRF_K = 60
 MODES = ("hybrid", "bm25", "dense")
-SECTION_BOOST = 0.25  # added to the fused score of chunks inside a part of the paper the query names
-# Words that point at a part of the paper; explicit ids ("section 3-2", «بخش ۴-۱») are read too.
-SECTION_ALIASES = {
-    "front": re.compile(r"\b(authors?|wrote|written by|affiliations?)\b|نویسنده|نویسندگان|نگارنده"),
-    "abstract": re.compile(r"\babstract\b|\bsummar(y|ise|ize)\b|\bmain (finding|result|conclusion)s?\b|چکیده|خلاصه|"
-                           r"نتیجه اصلی|نتایج اصلی|یافته اصلی"),
-    "1": re.compile(r"\bintroduction\b|مقدمه"),
-    "2": re.compile(r"\bresearch method|\bmethodology\b|روش تحقیق|روش پژوهش"),
-    "5": re.compile(r"\bconclusions?\b|نتیجه گیری|نتیجه‌گیری"),
-    "7": re.compile(r"\backnowledg|قدردانی|سپاسگزاری"),
-    "table1": re.compile(r"\btable 1\b|جدول 1|جدول شماره 1"),
-}
-SECTION_ID = re.compile(r"(?:section|§|بخش)\s*\(?(\d+(?:\s*-\s*\d+)*)")
-
+SECTION_BOOST = 0.25  # added to the fused score of chunks inside a section the query names by its id
 
 
 @dataclass(frozen=True)
@@ -72,12 +59,8 @@ class Retriever:
         return found
 
     def section_refs(self, query: str) -> list[str]:
-        """Parts of the paper the query names: "section 3-2", «چکیده», "the introduction", "Table 1"."""
-        folded = fold(query)
-        refs = [re.sub(r"\s+", "", m) for m in SECTION_ID.findall(folded)]
-        refs = [r for r in refs if r in self.corpus.section_by_id]
-        refs += [section for section, pattern in SECTION_ALIASES.items() if pattern.search(folded)]
-        return list(dict.fromkeys(refs))
+        """Sections the query names by id: "section 3-2", «بخش ۴-۱-۵»."""
+        return [s for s in section_ids_in(query) if s in self.corpus.section_by_id]
 
     def bm25_scores(self, query: str) -> np.ndarray:
         query_tokens = tokens(self.expand(query))

@@ -5,7 +5,7 @@ The vocabularies below are the schema of `corpus/questions/README.md`.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 ROUTES = ("table", "era", "meta", "passage", "unanswerable")
@@ -180,7 +180,9 @@ class Answer:
     abstained: bool
     citations: list[dict]
     kind: str = "passage"
-    items: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)  # {"kind", "text", "row"/"sentence"/"era"/"key"…}
+    lead: str = ""  # the answer's first sentence, before its items
+    notes: list[str] = field(default_factory=list)  # the paper's own caveats that apply
     query: Query | None = None
     rows: tuple[int, ...] = ()
     confidence: float = 1.0
@@ -189,10 +191,8 @@ class Answer:
 
     def to_dict(self) -> dict:
         return {"question": self.question, "lang": self.lang, "answer": self.answer, "abstained": self.abstained,
-                "kind": self.kind, "items": self.items, "citations": self.citations,
+                "kind": self.kind, "lead": self.lead, "items": self.items, "notes": self.notes,
+                "citations": self.citations,
                 "query": self.query.to_label() if self.query else None, "confidence": round(self.confidence, 3),
                 "timing_ms": round(self.timing_ms, 1), "phrased_by": self.phrased_by}
 
-
-def item_dict(item: Item) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(item).items() if v not in (None, ())}

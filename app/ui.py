@@ -227,20 +227,18 @@ def show_citation(citation: dict, key: str) -> None:
 
 
 def answer_html(answer: dict) -> str:
-    """The answer as escaped text; a structured answer's list of ties is shown one tie per line."""
-    text, lang = answer["answer"], answer["lang"]
-    separator = "؛ " if lang == "fa" else "; "
-    head, colon, rest = text.partition(": ")
-    if answer.get("kind") == "table" and colon and rest.count(separator) >= 2:
-        items = rest.split(separator)
-        last, _, tail = items[-1].partition(". ")  # what follows the list: the paper's own count, a quote
-        items[-1] = last
-        direction = "rtl" if lang == "fa" else "ltr"
-        lines = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-        after = f'<div class="bidi" dir="{direction}">{html.escape(tail)}</div>' if tail else ""
-        return (f'<div class="bidi" dir="{direction}">{html.escape(head)}:'
-                f'<ul class="ties" dir="{direction}">{lines}</ul></div>{after}')
-    return bidi(text, lang=lang)
+    """The answer from its structured parts: the lead sentence, its items (one tie, era or group per line;
+    quoted sentences as one paragraph) and the paper's caveats. User and corpus text is escaped."""
+    lang = answer["lang"]
+    direction = "rtl" if lang == "fa" else "ltr"
+    items = answer.get("items") or []
+    listed = [i for i in items if i["kind"] != "sentence"]
+    if answer.get("phrased_by") or not answer.get("lead") or not listed:
+        return bidi(answer["answer"], lang=lang)
+    lines = "".join(f"<li>{html.escape(i['text'])}</li>" for i in listed)
+    notes = "".join(f'<div class="bidi" dir="{direction}">{html.escape(n)}</div>' for n in answer.get("notes", []))
+    return (f'<div class="bidi" dir="{direction}">{html.escape(answer["lead"])}'
+            f'<ul class="ties" dir="{direction}">{lines}</ul></div>{notes}')
 
 
 def show_answer(answer: dict, index: int) -> None:

@@ -25,7 +25,6 @@ def main() -> None:
     options.add_argument("--gold", default=str(ROOT / "eval" / "qa_dev.jsonl"))
     args = options.parse_args()
 
-    from app.answer import retrieval_query
     from app.assistant import Assistant
     from app.conversation import Conversation
     from app.corpus import load_corpus
@@ -56,7 +55,7 @@ def main() -> None:
         for item in gold:
             conversation = conversations.get(item.get("context_id")) or Conversation()
             conversations[item["id"]] = conversation
-            queries.append((item, retrieval_query(item["question"], conversation)))
+            queries.append((item, assistant.understand(item["question"], conversation).search_text))
             assistant.ask(item["question"], conversation)  # warm-up and conversation state
 
         search_ms, answer_ms = [], []

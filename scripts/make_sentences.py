@@ -1,91 +1,22 @@
-"""Write corpus/sentences.jsonl: every sentence of the paper with a stable id and its English translation.
+"""Write corpus/sentences.jsonl (see app/sentences.py): every sentence of the paper with a stable id.
 
-    python scripts/make_sentences.py
-
-A sentence id is `<paragraph id>/<n>`: n numbers the sentences of the Persian paragraph from 1, and a
-sentence that goes on past an elided list («و ...») keeps the number of its first part (see
-`app.chunking.sentence_pieces`), so ids already in use never shift.
-Where the Persian and English paragraphs split into different numbers of sentences, the English
-sentences are aligned by length (1–1, 1–2 and 2–1 beads, as in Gale & Church). Hand-kept fields
-(`fact`, `tags`) of an existing file are preserved, so the script can be rerun after a corpus edit.
+    python scripts/make_sentences.py [CORPUS_DIR]
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.chunking import sentence_pieces, sentence_spans  # noqa: E402
-from app.corpus import CORPUS_DIR, load_paper  # noqa: E402
-
-TARGET = CORPUS_DIR / "sentences.jsonl"
-NOT_FACTS = ("footnote",)  # a footnote here only glosses a name in Latin letters
-
-
-def align(fa_lengths: list[int], en_lengths: list[int]) -> list[tuple[list[int], list[int]]]:
-    """Beads of (Persian sentence indexes, English sentence indexes) covering both lists in order."""
-    ratio = sum(en_lengths) / max(1, sum(fa_lengths))
-    n, m = len(fa_lengths), len(en_lengths)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if cost[i][j] == inf:
-                continue
-            for di, dj, penalty in ((1, 1, 0.0), (1, 2, 0.3), (2, 1, 0.3)):
-                if i + di > n or j + dj > m:
-                    continue
-                fa_len = sum(fa_lengths[i:i + di]) * ratio
-                en_len = sum(en_lengths[j:j + dj])
-                step = abs(fa_len - en_len) / max(fa_len, en_len, 1) + penalty
-                if cost[i][j] + step < cost[i + di][j + dj]:
-                    cost[i + di][j + dj] = cost[i][j] + step
-                    back[i + di][j + dj] = (di, dj)
-    beads, i, j = [], n, m
-    while i or j:
-        di, dj = back[i][j]
-        beads.append((list(range(i - di, i)), list(range(j - dj, j))))
-        i, j = i - di, j - dj
-    return beads[::-1]
-
-
-def sentence_records(previous: dict[str, dict]) -> list[dict]:
-    _, paragraphs = load_paper(CORPUS_DIR / "paper.fa.md", CORPUS_DIR / "paper.en.md")
-    records = []
-    for paragraph in paragraphs:
-        if paragraph.kind == "table_row":
-            continue  # Table 2 is data (agreements.csv), not sentences
-        fa_spans, en_spans = sentence_pieces(paragraph.fa), sentence_spans(paragraph.en)
-        beads = align([e - s for s, e, _ in fa_spans], [e - s for s, e in en_spans])
-        for fa_indexes, en_indexes in beads:
-            en_start, en_end = en_spans[en_indexes[0]][0], en_spans[en_indexes[-1]][1]
-            for fa_index in fa_indexes:  # a 2–1 bead: both Persian sentences share the English one
-                start, end, piece = fa_spans[fa_index]
-                sid = f"{paragraph.id}/{piece}"
-                kept = previous.get(sid, {})
-                records.append({
-                    "id": sid, "paragraph": paragraph.id, "section": paragraph.section, "kind": paragraph.kind,
-                    "fa": paragraph.fa[start:end], "en": paragraph.en[en_start:en_end],
-                    "fact": kept.get("fact", paragraph.kind not in NOT_FACTS),
-                    "tags": kept.get("tags", []),
-                })
-    return records
+from app.corpus import CORPUS_DIR  # noqa: E402
+from app.sentences import write_sentences  # noqa: E402
 
 
 def main() -> None:
-    previous = {}
-    if TARGET.exists():
-        previous = {r["id"]: r for r in map(json.loads, TARGET.read_text(encoding="utf-8").splitlines()) if r}
-    records = sentence_records(previous)
-    temp = TARGET.with_suffix(".tmp")
-    temp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    temp.replace(TARGET)
-    print(f"{TARGET}: {len(records)} sentences")
+    target = write_sentences(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS_DIR)
+    print(f"{target}: {sum(1 for _ in target.open(encoding='utf-8'))} sentences")
 
 
 if __name__ == "__main__":

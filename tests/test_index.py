@@ -45,15 +45,12 @@ def test_stale_index_is_rebuilt_when_corpus_or_embedder_changes(corpus, corpus_c
 
 
 def test_every_sentence_has_a_vector_in_both_languages(corpus, tmp_path):
-    from app.chunking import sentence_spans
-
     built = build_index(corpus, HashingEmbedder(), root=tmp_path)
     loaded = load_index(built.path, corpus, HashingEmbedder())
-    for paragraph in corpus.paragraphs:
-        if paragraph.kind == "table_row":
-            continue
-        for lang, text in (("fa", paragraph.fa), ("en", paragraph.en)):
-            assert loaded.sentence_vectors[(paragraph.id, lang)].shape == (len(sentence_spans(text)), 256)
+    assert len(loaded.sentence_vectors) == 2 * len(corpus.sentences)
+    for sentence in corpus.sentences:
+        for lang in ("fa", "en"):
+            assert loaded.sentence_vectors[f"{sentence.id}|{lang}"].shape == (256,)
 
 
 @pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "manifest.json", "bm25/params.index.json",

@@ -1,0 +1,147 @@
+"""Passage questions: the learned ranker scores every sentence of the paper; the answer is the best one or
+few, read on where the best one opens a list or is continued by its neighbour."""
+from __future__ import annotations
+
+import numpy as np
+
+from app.corpus import Corpus, Sentence
+from app.executors.common import sentence_citations
+from app.model import Ranker, passage_stats
+from app.ranker import Doc2Query, RankQuery, SentenceTable, features, lemmas
+from app.types import AnswerDraft, Item
+from app.understand import Understanding
+
+NEIGHBOUR_SHARE = 0.35  # a neighbour joins the answer when it scores at least this share of the best
+MAX_SENTENCES = 3
+SUMMARY_SENTENCES = 4
+SHAPE_CHECK_AT = 0.6  # P(asks) above which a number/date/name question needs that shape in its answer
+LIST_MAX = 9
+
+
+class PassageExecutor:
+    def __init__(self, corpus: Corpus, table: SentenceTable, doc2query: Doc2Query, ranker: Ranker) -> None:
+        self.corpus, self.table, self.doc2query, self.ranker = corpus, table, doc2query, ranker
+        self.paragraphs = [s.paragraph for s in table.sentences]
+        self.order = {s.id: n for n, s in enumerate(corpus.sentences)}
+
+    def rank(self, u: Understanding) -> np.ndarray:
+        """P(answers the question) for every candidate sentence."""
+        mentions = u.mentions
+        query = RankQuery(
+            vector=u.vector, lemmas=lemmas(u.text), lang=u.lang, asks=u.scores.get("asks", {}),
+            sections=u.scores.get("section", {}),
+            named_sections=tuple(filter(None, (u.query.filters.section, *mentions.sections))),
+            names=frozenset(m.entity.key for m in mentions.found if m.entity.kind != "tehran"),
+            eras=frozenset(e for kind in ("era", "head") for x in mentions.of(kind) for e in x.eras),
+            context=u.context)
+        return self.ranker.proba(features(self.table, query, self.doc2query.scores(u.vector)))
+
+    def scored(self, u: Understanding) -> np.ndarray:
+        """The ranker's probabilities, restricted to the previous answer's section for a follow-up."""
+        return self.within_context(u, self.rank(u))
+
+    def stats(self, probabilities: np.ndarray) -> tuple[float, float, float]:
+        return passage_stats(probabilities, self.paragraphs)
+
+    def run(self, u: Understanding, probabilities: np.ndarray | None = None) -> AnswerDraft:
+        probabilities = self.scored(u) if probabilities is None else probabilities
+        chosen = self.choose(u, probabilities)
+        items = [Item("sentence", "", sentence=s.id) for s in chosen]
+        draft = AnswerDraft("passage", "passage.answer", {}, items, sentence_citations(chosen),
+                            confidence=float(probabilities.max()))
+        missing = self.missing_shape(u, chosen)
+        if missing:
+            draft.kind, draft.abstained = "abstain", True
+            draft.template, draft.values = "passage.abstain_kind", {"kind": missing}
+        return draft
+
+    def refuse(self, u: Understanding, probabilities: np.ndarray | None = None) -> AnswerDraft:
+        """"The paper does not say", with the nearest passage, for an answer not sure enough to give."""
+        probabilities = self.scored(u) if probabilities is None else probabilities
+        nearest = [self.table.sentences[int(np.argmax(probabilities))]]
+        return AnswerDraft("abstain", "passage.abstain", {}, [Item("sentence", "", sentence=s.id) for s in nearest],
+                           sentence_citations(nearest), abstained=True)
+
+    def within_context(self, u: Understanding, probabilities: np.ndarray) -> np.ndarray:
+        """A follow-up to a passage answer ("why?", "which source?") is answered from the same section."""
+        sections = {self.corpus.sentence_by_id[s].section for s in u.context if s in self.corpus.sentence_by_id}
+        if not u.query.followup or not sections:
+            return probabilities
+        inside = np.array([s.section in sections for s in self.table.sentences])
+        return np.where(inside, probabilities, 0.0) if inside.any() else probabilities
+
+    def nearest(self, u: Understanding) -> list[Sentence]:
+        probabilities = self.rank(u)
+        return [self.table.sentences[int(np.argmax(probabilities))]]
+
+    def choose(self, u: Understanding, probabilities: np.ndarray) -> list[Sentence]:
+        ranked = np.argsort(-probabilities)
+        best = self.table.sentences[int(ranked[0])]
+        if u.query.asks == "summary":
+            inside = [int(i) for i in ranked if self.table.sentences[int(i)].section == best.section]
+            return self._in_order(self.table.sentences[i] for i in inside[:SUMMARY_SENTENCES])
+        chosen = self.with_neighbours(best, probabilities) + self.naming_the_same(u, best)
+        if "list_intro" in best.tags or (u.query.asks == "list" and best.kind == "list_item"):
+            chosen += self.list_after(best)
+        if u.query.asks == "source" and not any("source" in s.tags for s in chosen):
+            chosen += self._next_with(best, "source")
+        return self._in_order(chosen)
+
+    def with_neighbours(self, best: Sentence, probabilities: np.ndarray) -> list[Sentence]:
+        """The best sentence, grown by the neighbours in its paragraph that also score well (up to three)."""
+        chosen = [best]
+        floor = NEIGHBOUR_SHARE * probabilities[self.table.index[best.id]]
+        while len(chosen) < MAX_SENTENCES:
+            first, last = self.order[chosen[0].id], self.order[chosen[-1].id]
+            around = [self.corpus.sentences[i] for i in (first - 1, last + 1) if 0 <= i < len(self.corpus.sentences)]
+            around = [s for s in around if s.paragraph == best.paragraph and s.id in self.table.index
+                      and probabilities[self.table.index[s.id]] >= floor]
+            if not around:
+                break
+            pick = max(around, key=lambda s: probabilities[self.table.index[s.id]])
+            chosen = self._in_order([*chosen, pick])
+        return chosen
+
+    def naming_the_same(self, u: Understanding, best: Sentence) -> list[Sentence]:
+        """When the question names a place or person that the best sentence names too, the other sentences of
+        its paragraph that name it belong to the answer ("is Paris a sister city?": the claim and the draft)."""
+        names = {m.entity.key for m in u.mentions.found if m.entity.kind in ("city", "country", "person")}
+        if not names or not names & self.table.names[self.table.index[best.id]]:
+            return []
+        return [s for s in self.table.sentences if s.paragraph == best.paragraph and s.id != best.id
+                and names & self.table.names[self.table.index[s.id]]][:MAX_SENTENCES - 1]
+
+    def list_after(self, sentence: Sentence) -> list[Sentence]:
+        """What a sentence that opens a list is followed by: the rest of its paragraph, or the list items after it
+        (for an item: the whole list it belongs to)."""
+        sentences = self.corpus.sentences
+        start = self.order[sentence.id]
+        rest = [s for s in sentences[start + 1:] if s.paragraph == sentence.paragraph]
+        if rest and sentence.kind != "list_item":
+            return rest[:LIST_MAX]
+        if sentence.kind == "list_item":
+            prefix = sentence.paragraph.split(".")[0]
+            return [s for s in sentences if s.kind == "list_item" and s.paragraph.split(".")[0] == prefix][:LIST_MAX]
+        out = []
+        for s in sentences[start + 1:]:
+            if s.kind == "list_item":
+                out.append(s)
+            elif s.paragraph != sentence.paragraph and not (s.kind == "caption" and not out):
+                break
+        return out[:LIST_MAX]
+
+    def missing_shape(self, u: Understanding, chosen: list[Sentence]) -> str | None:
+        """"number", "date" or "person" when the question surely asks for one and the answer has none."""
+        asks = u.scores.get("asks", {})
+        for kind in ("number", "date", "person"):
+            if u.query.asks == kind and asks.get(kind, 0.0) >= SHAPE_CHECK_AT and \
+                    not any(kind in s.tags for s in chosen):
+                return kind
+        return None
+
+    def _next_with(self, sentence: Sentence, tag: str) -> list[Sentence]:
+        following = [s for s in self.corpus.sentences[self.order[sentence.id] + 1:] if s.paragraph == sentence.paragraph]
+        return [s for s in following if tag in s.tags][:1]
+
+    def _in_order(self, sentences) -> list[Sentence]:
+        return sorted(dict.fromkeys(sentences), key=lambda s: self.order[s.id])

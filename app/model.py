@@ -1,0 +1,220 @@
+"""The trained understanding model on disk: linear heads, the sentence ranker, doc2query vectors.
+
+Layout of a model folder (`app/trained/<embedder>/` ships with the repository for the default embedder;
+`index/<embedder>/model/` holds one trained here for any other):
+- `model.npz`      the weights (float16), the bank's passage-question vectors and their gold sentences
+- `manifest.json`  embedder, bank and corpus fingerprints, head classes, ranker features, thresholds,
+                   the words the bank knows, training figures, and the SHA-256 of `model.npz`
+
+Inference is plain numpy. A model whose checksum or fingerprints do not match is not used.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+TRAINED_DIR = Path(__file__).resolve().parent / "trained"
+FORMAT_VERSION = 1
+
+
+class ModelError(RuntimeError):
+    """The model folder is missing, stale or corrupted; the message says which."""
+
+
+@dataclass
+class Head:
+    """A linear classifier: softmax(x_sparse · W_sparse + x_dense · W_dense + b)."""
+
+    name: str
+    classes: tuple[str, ...]
+    w_sparse: np.ndarray
+    w_dense: np.ndarray
+    bias: np.ndarray
+
+    def proba(self, x_sparse: sparse.csr_matrix, x_dense: np.ndarray) -> np.ndarray:
+        logits = np.asarray(x_sparse @ self.w_sparse) + x_dense @ self.w_dense + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        weights = np.exp(logits)
+        return weights / weights.sum(axis=1, keepdims=True)
+
+    def predict(self, x_sparse: sparse.csr_matrix, x_dense: np.ndarray) -> list[dict[str, float]]:
+        return [dict(zip(self.classes, map(float, row))) for row in self.proba(x_sparse, x_dense)]
+
+
+@dataclass
+class Ranker:
+    """Logistic regression over (question, sentence) features: P(the sentence answers the question)."""
+
+    features: tuple[str, ...]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def proba(self, matrix: np.ndarray) -> np.ndarray:
+        z = ((matrix - self.mean) / self.scale) @ self.weights + self.bias
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+CONFIDENCE_FEATURES = ("route_p", "unanswerable_p", "route_passage", "route_table", "route_era", "route_meta",
+                       "top_p", "paragraph_share", "margin")
+
+
+def passage_stats(probabilities: np.ndarray, paragraphs: list[str]) -> tuple[float, float, float]:
+    """(best sentence's probability, share of all probability in its paragraph, lead over the runner-up)."""
+    order = np.argsort(-probabilities)
+    best = int(order[0])
+    total = float(probabilities.sum()) or 1.0
+    same = sum(float(p) for p, paragraph in zip(probabilities, paragraphs) if paragraph == paragraphs[best])
+    return float(probabilities[best]), same / total, float(probabilities[best] - probabilities[order[1]])
+
+
+def confidence_features(route: dict[str, float], stats: tuple[float, float, float] | None) -> np.ndarray:
+    best = max(route, key=route.get)
+    top, share, margin = stats or (0.0, 0.0, 0.0)
+    return np.array([route[best], route.get("unanswerable", 0.0), best == "passage", best == "table", best == "era",
+                     best == "meta", top, share, margin], dtype=np.float32)
+
+
+@dataclass
+class Calibrator:
+    """P(the answer is right) from the route's and the ranker's confidence; answers below `threshold` are refused."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    def confidence(self, route: dict[str, float], stats: tuple[float, float, float] | None) -> float:
+        z = float(confidence_features(route, stats) @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class UnderstandingModel:
+    heads: dict[str, Head]
+    ranker: Ranker
+    bank_vectors: np.ndarray  # (questions, dim) unit vectors of the bank's passage questions
+    bank_gold: list[tuple[str, ...]]  # the gold sentence ids of each of those questions
+    known_words: frozenset[str]
+    calibrator: Calibrator
+    manifest: dict = field(default_factory=dict)
+
+
+def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
+    """Write the model folder atomically (a temporary folder renamed into place)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        arrays: dict[str, np.ndarray] = {"bank_vectors": model.bank_vectors.astype(np.float16)}
+        for name, head in model.heads.items():
+            arrays[f"{name}.w_sparse"] = head.w_sparse.astype(np.float16)
+            arrays[f"{name}.w_dense"] = head.w_dense.astype(np.float16)
+            arrays[f"{name}.bias"] = head.bias.astype(np.float32)
+        ranker = model.ranker
+        arrays.update({"ranker.weights": ranker.weights, "ranker.mean": ranker.mean, "ranker.scale": ranker.scale})
+        np.savez_compressed(temp / "model.npz", **arrays)
+        manifest = {**manifest, "format": FORMAT_VERSION,
+                    "heads": {name: list(head.classes) for name, head in model.heads.items()},
+                    "ranker": {"features": list(ranker.features), "bias": float(ranker.bias)},
+                    "bank_gold": [list(g) for g in model.bank_gold], "known_words": sorted(model.known_words),
+                    "calibrator": {"features": list(CONFIDENCE_FEATURES),
+                                   "weights": [float(w) for w in model.calibrator.weights],
+                                   "bias": model.calibrator.bias, "threshold": model.calibrator.threshold}, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "sha256": _sha256(temp / "model.npz")}
+        (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        old = target.with_name(f".old-{target.name}-{os.getpid()}") if target.exists() else None
+        if old:
+            os.rename(target, old)
+        os.rename(temp, target)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+
+
+def load_model(folder: Path, expect: dict[str, str]) -> UnderstandingModel:
+    """Load and verify a model folder; `expect` holds the fingerprints it must have been trained for."""
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.exists():
+        raise ModelError(f"no trained model at {folder}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"corrupted model manifest ({exc})") from None
+    if manifest.get("format") != FORMAT_VERSION:
+        raise ModelError("model format changed")
+    for key, value in expect.items():
+        if manifest.get(key) != value:
+            raise ModelError(f"the model was trained for another {key.replace('_', ' ')}")
+    if _sha256(folder / "model.npz") != manifest.get("sha256"):
+        raise ModelError("model.npz is missing or corrupted")
+    with np.load(folder / "model.npz", allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    heads = {name: Head(name, tuple(classes), arrays[f"{name}.w_sparse"].astype(np.float32),
+                        arrays[f"{name}.w_dense"].astype(np.float32), arrays[f"{name}.bias"])
+             for name, classes in manifest["heads"].items()}
+    ranker = Ranker(tuple(manifest["ranker"]["features"]), arrays["ranker.weights"], manifest["ranker"]["bias"],
+                    arrays["ranker.mean"], arrays["ranker.scale"])
+    vectors = arrays["bank_vectors"].astype(np.float32)
+    calibration = manifest["calibrator"]
+    calibrator = Calibrator(np.array(calibration["weights"], dtype=np.float32), calibration["bias"],
+                            calibration["threshold"])
+    return UnderstandingModel(heads, ranker, vectors, [tuple(g) for g in manifest["bank_gold"]],
+                              frozenset(manifest["known_words"]), calibrator, manifest)
+
+
+def _sha256(path: Path) -> str:
+    if not path.exists():
+        return ""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def model_folder(embedder_name: str, index_root: Path | None = None) -> Path:
+    """Where the model for an embedder lives: shipped in app/trained/ for the default embedder, else beside its index."""
+    from app.embedding import DEFAULT_EMBEDDER
+    from app.index import INDEX_DIR, index_path
+
+    if embedder_name.startswith(DEFAULT_EMBEDDER) and index_root is None:
+        return TRAINED_DIR / index_path(embedder_name, TRAINED_DIR).name
+    return index_path(embedder_name, index_root or INDEX_DIR) / "model"
+
+
+def open_model(corpus, embedder, sentence_vectors: dict[str, np.ndarray], index_root: Path | None = None,
+               progress=None) -> UnderstandingModel:
+    """A valid trained model for this corpus, bank and embedder: the shipped one, one trained here before, or a
+    new one trained now (a few minutes) and saved beside the index."""
+    from app.bank import bank_fingerprint
+
+    expect = {"embedder": embedder.name, "bank_fingerprint": bank_fingerprint(),
+              "corpus_fingerprint": corpus.fingerprint}
+    reasons = []
+    candidates = [model_folder(embedder.name), model_folder(embedder.name, index_root or _index_dir())]
+    for folder in dict.fromkeys(candidates):
+        try:
+            return load_model(folder, expect)
+        except ModelError as reason:
+            reasons.append(str(reason))
+    if progress:
+        progress(f"Training the understanding model ({reasons[0]})…")
+    from app.training import train
+
+    model, manifest = train(corpus, embedder, sentence_vectors, progress, index_root)
+    target = candidates[-1]
+    save_model(model, target, manifest)
+    return load_model(target, expect)
+
+
+def _index_dir() -> Path:
+    from app.index import INDEX_DIR
+
+    return INDEX_DIR

@@ -1,0 +1,165 @@
+"""Question + conversation → a typed Query, once.
+
+The gazetteer finds what the question names (places, eras, presidents, concepts, document types, years);
+the learned heads (app/model.py, trained on the question bank) decide the route, the operation, the
+grouping, the attribute asked, what kind of passage answer is wanted, whether a year means "in", "since",
+"before" … and whether the question is a follow-up. A follow-up is resolved against the previous query.
+Nothing here matches the wording of particular questions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Callable, Sequence
+
+import numpy as np
+
+from app.corpus import Corpus
+from app.features import Featurizer, dense_features, masked_text, mention_vector
+from app.gazetteer import Gazetteer, Mentions
+from app.model import UnderstandingModel
+from app.types import ERA_OPS, TABLE_OPS, Filters, Query
+
+FOLLOW_UP_AT = 0.5  # P(follow-up) above which a question is read against the previous one
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a follow-up may refer to: the previous question, its query and what its answer was about."""
+
+    question: str
+    query: Query
+    rows: tuple[int, ...] = ()
+    sentences: tuple[str, ...] = ()
+
+
+@dataclass
+class Understanding:
+    """The query, and the evidence the executors use: the question's vector, mentions and head scores."""
+
+    query: Query
+    text: str
+    lang: str
+    vector: np.ndarray
+    mentions: Mentions
+    scores: dict[str, dict[str, float]] = field(default_factory=dict)
+    context: tuple[str, ...] = ()  # the previous answer's sentences (passage follow-ups)
+    search_text: str = ""  # what to search for: a follow-up is searched together with what it follows
+
+
+class Understander:
+    """Built once per Assistant; `understand` is pure (it reads the conversation, never changes it)."""
+
+    def __init__(self, corpus: Corpus, gazetteer: Gazetteer, model: UnderstandingModel,
+                 embed_query: Callable[[str], np.ndarray]) -> None:
+        self.corpus, self.gazetteer, self.model, self.embed_query = corpus, gazetteer, model, embed_query
+        self.featurizer = Featurizer()
+
+    def scores(self, text: str, mentions: Mentions, vector: np.ndarray, has_context: bool) -> dict:
+        """Every head's class probabilities for one question."""
+        x_sparse = self.featurizer.sparse([masked_text(mentions)])
+        x_dense = dense_features(vector[None, :], mention_vector(mentions, has_context)[None, :])
+        return {name: head.predict(x_sparse, x_dense)[0] for name, head in self.model.heads.items()}
+
+    def understand(self, text: str, lang: str, history: Sequence[Turn] = ()) -> Understanding:
+        mentions = self.gazetteer.find(text, self.model.known_words)
+        vector = self.embed_query(text)
+        previous = history[-1] if history else None
+        scores = self.scores(text, mentions, vector, previous is not None)
+        query = self.query_from(scores, mentions)
+        context: tuple[str, ...] = ()
+        search_text = text
+        if previous is not None and scores["followup"].get("yes", 0.0) >= FOLLOW_UP_AT:
+            query = self.resolve_follow_up(query, previous, scores, mentions)
+            context = previous.sentences
+            search_text = f"{previous.question} {text}"
+        return Understanding(query, text, lang, vector, mentions, scores, context, search_text)
+
+    def query_from(self, scores: dict, mentions: Mentions) -> Query:
+        route, confidence = _best(scores["route"])
+        op = by = attribute = asks = reason = None
+        if route == "table":
+            op = _best(scores["table_op"])[0]
+            if op in ("most", "least", "group", "compare"):
+                by = _best(scores["by"])[0]
+            if op == "lookup":
+                attribute = _best(scores["table_attribute"])[0]
+        elif route == "era":
+            op = _best(scores["era_op"])[0]
+            attribute = _best(scores["era_attribute"])[0] if op == "lookup" else None
+        elif route == "meta":
+            attribute = _best(scores["meta_attribute"])[0]
+        elif route == "passage":
+            asks = _best(scores["asks"])[0]
+        else:
+            reason = _best(scores["reason"])[0]
+        sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
+        return Query(route=route, op=op, by=by, attribute=attribute, filters=self.filters(scores, mentions),
+                     asks=asks, reason=reason, confidence=confidence, sections=sections,
+                     unknown_names=tuple(mentions.unknown))
+
+    def filters(self, scores: dict, mentions: Mentions) -> Filters:
+        eras = [e for kind in ("era", "head") for entity in mentions.of(kind) for e in entity.eras]
+        concepts = mentions.keys("concept")
+        sister = _best(scores["sister_city"])[0]
+        year_from, year_to, calendar = _years(mentions.years, _best(scores["year_mode"])[0])
+        month = mentions.months[0] if mentions.months else None
+        return Filters(
+            era=tuple(dict.fromkeys(eras)), concept=concepts[0] if concepts and not eras else None,
+            city=mentions.keys("city"), country=mentions.keys("country"), continent=mentions.keys("continent"),
+            doc_family=mentions.keys("doc_family") if scores["doc_filter"].get("yes", 0.0) >= 0.5 else (),
+            sister_city={"yes": True, "no": False}.get(sister),
+            year_from=year_from, year_to=year_to, calendar=month[1] if month else calendar,
+            month=month[0] if month else None, section=mentions.sections[0] if mentions.sections else None)
+
+    def resolve_follow_up(self, query: Query, previous: Turn, scores: dict, mentions: Mentions) -> Query:
+        """Read a follow-up against the previous query: named filters replace the same kind, others are added;
+        the operation is kept when the question does not ask a new one."""
+        before = previous.query
+        merged = _merge_filters(before.filters, query.filters)
+        keep_op = scores["keep_op"].get("yes", 0.0) >= 0.5
+        if before.route in ("table", "era") and query.route in ("table", "era", "passage") and \
+                (keep_op or query.route == "passage" and not mentions.found):
+            query = replace(query, route=before.route, op=before.op, by=before.by, attribute=before.attribute)
+        if query.route == "table" and query.op not in TABLE_OPS or query.route == "era" and query.op not in ERA_OPS:
+            query = replace(query, op=before.op)
+        if query.route == "passage" and before.route == "passage":
+            query = replace(query, sections=before.sections + query.sections)
+        return replace(query, filters=merged, followup=True)
+
+
+def _best(probabilities: dict[str, float]) -> tuple[str, float]:
+    name = max(probabilities, key=probabilities.get)
+    return name, probabilities[name]
+
+
+def _years(years: list[tuple[int, str]], mode: str) -> tuple[int | None, int | None, str]:
+    """The year filter a question means: `mode` says how its years are used (in, range, after, since …)."""
+    if not years:
+        return None, None, "jalali"
+    first, calendar = years[0]
+    if mode == "range" and len(years) >= 2:
+        low, high = sorted((first, years[1][0]))
+        return low, high, calendar
+    return {"after": (first + 1, None), "since": (first, None), "before": (None, first - 1),
+            "until": (None, first)}.get(mode, (first, first)) + (calendar,)
+
+
+def _merge_filters(before: Filters, new: Filters) -> Filters:
+    """A filter the follow-up names replaces the previous one of its kind; the others carry over."""
+    changes = {}
+    for name in ("era", "city", "country", "continent", "doc_family"):
+        if getattr(new, name):
+            changes[name] = getattr(new, name)
+    if new.era:
+        changes["concept"] = None
+    elif new.concept:
+        changes.update(concept=new.concept, era=())
+    if new.sister_city is not None:
+        changes["sister_city"] = new.sister_city
+    if new.year_from is not None or new.year_to is not None:
+        changes.update(year_from=new.year_from, year_to=new.year_to, calendar=new.calendar)
+    if new.month is not None:
+        changes.update(month=new.month, calendar=new.calendar)
+    if new.section:
+        changes["section"] = new.section
+    return replace(before, **changes)

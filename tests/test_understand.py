@@ -1,0 +1,105 @@
+"""Question (+ conversation) → typed Query, with the real model: table-driven, both languages, every style.
+Each row gives only what it is about; the rest of the query is left free."""
+from __future__ import annotations
+
+import pytest
+
+from app.conversation import Conversation
+
+CASES = [
+    # table: operations
+    ("Which ties did Tehran sign under Khatami?", {"route": "table", "op": "list", "filters": {"era": ["4-1-4"]}}),
+    ("تهران با چندتا شهر اروپایی خواهرخونده شده؟", {"route": "table", "op": "count",
+                                                 "filters": {"continent": ["Europe"]}}),
+    ("avalin khahar shahre tehran kodoom bood?", {"route": "table", "op": "first"}),
+    ("latest sister city deal?", {"route": "table", "op": "last"}),
+    ("کدوم دوره بیشترین پیوند رو داشت؟", {"route": "table", "op": "most", "by": "era"}),
+    ("which continent has the fewest ties", {"route": "table", "op": "least", "by": "continent"}),
+    ("ties per continent please", {"route": "table", "op": "group", "by": "continent"}),
+    ("what % of the ties are with asian cities", {"route": "table", "op": "share",
+                                                  "filters": {"continent": ["Asia"]}}),
+    ("Is Tehran twinned with Seoul?", {"route": "table", "op": "membership", "filters": {"city": ["Seoul"]}}),
+    ("کِی با هانوی امضا کردیم؟", {"route": "table", "op": "lookup", "attribute": "date",
+                                 "filters": {"city": ["Hanoi"]}}),
+    ("the Minsk pact was signed under which president?", {"route": "table", "op": "lookup", "attribute": "era",
+                                                           "filters": {"city": ["Minsk"]}}),
+    ("Moscow?", {"route": "table", "filters": {"city": ["Moscow"]}}),
+    # table: filters in every form
+    ("ties signed in 2016?", {"route": "table", "filters": {"year": {"from": 2016, "to": 2016,
+                                                                     "calendar": "gregorian"}}}),
+    ("پیوندهای بعد از ۱۳۹۰", {"route": "table", "filters": {"year": {"from": 1391, "calendar": "jalali"}}}),
+    ("ties between 1380 and 1385", {"route": "table", "filters": {"year": {"from": 1380, "to": 1385,
+                                                                           "calendar": "jalali"}}}),
+    ("تفاهمنامه های دوره روحانی", {"route": "table", "filters": {"era": ["4-1-6"], "doc_family": ["mou"]}}),
+    ("cooperation MoUs, not real sister-city ones", {"route": "table", "filters": {"sister_city": False}}),
+    ("خواهرشهرهاي دوره اصلاحات كدامند؟", {"route": "table", "filters": {"era": ["4-1-4"]}}),
+    ("ties in Ahmadinezhad's time with afrika", {"route": "table", "filters": {"era": ["4-1-5"],
+                                                                               "continent": ["Africa"]}}),
+    ("ties from the détente years", {"route": "table", "filters": {"concept": "détente"}}),
+    # era and meta
+    ("دوره سازندگی چه سال‌هایی بود؟", {"route": "era", "op": "lookup", "attribute": "years",
+                                     "filters": {"era": ["4-1-3"]}}),
+    ("who led the provisional government?", {"route": "era", "op": "lookup", "attribute": "head"}),
+    ("how many eras does section 4-1 describe", {"route": "era", "op": "count"}),
+    ("نویسنده‌های مقاله کیا هستن؟", {"route": "meta", "attribute": "authors"}),
+    ("what are the keywords of this article", {"route": "meta", "attribute": "keywords"}),
+    # passages
+    ("what is city diplomacy?", {"route": "passage", "asks": "definition"}),
+    ("چرا احمدی‌نژاد فقط پنج پیوند داشت؟", {"route": "passage", "asks": "reason"}),
+    ("How many sister-city ties exist in the world?", {"route": "passage", "asks": "number"}),
+    ("summarize 4-1-5", {"route": "passage", "asks": "summary", "filters": {"section": "4-1-5"}}),
+    ("list the six conditions", {"route": "passage", "asks": "list"}),
+    ("who was tehran's mayor when the first tie was signed", {"route": "passage"}),
+    # unanswerable
+    ("بودجه پیوند تهران و پکن چقدر بود؟", {"route": "unanswerable"}),
+    ("what is the population of Tehran in 1395", {"route": "unanswerable"}),
+    ("who is the current mayor of tehran", {"route": "unanswerable"}),
+]
+
+FOLLOW_UPS = [
+    (["Which ties were formed under Ahmadinejad?"], "which of those are in Asia?",
+     {"route": "table", "followup": True, "filters": {"era": ["4-1-5"], "continent": ["Asia"]}}),
+    (["How many ties were signed under Khatami?"], "and under Rouhani?",
+     {"route": "table", "op": "count", "followup": True, "filters": {"era": ["4-1-6"]}}),
+    (["پیوندهای تهران با شهرهای آفریقایی کدامند؟"], "کدومش تو دوره احمدی نژاد بود؟",
+     {"route": "table", "followup": True, "filters": {"continent": ["Africa"], "era": ["4-1-5"]}}),
+    (["What is city diplomacy according to section 3-2?"], "who said that?",
+     {"route": "passage", "followup": True}),
+    (["Which ties were formed under Ahmadinejad?"], "What does the paper say about détente?",
+     {"route": "passage", "followup": False}),
+]
+
+
+def check(query, expected: dict) -> None:
+    label = query.to_label()
+    for key, value in expected.items():
+        if key == "filters":
+            got = label.get("filters", {})
+            for name, wanted in value.items():
+                assert got.get(name) == wanted, (name, got)
+        elif key == "followup":
+            assert bool(label.get("followup")) == value, label
+        else:
+            assert label.get(key) == value, (key, label)
+
+
+@pytest.mark.parametrize("question,expected", CASES, ids=[c[0][:40] for c in CASES])
+def test_understanding(assistant, question, expected):
+    check(assistant.understand(question).query, expected)
+
+
+@pytest.mark.parametrize("before,question,expected", FOLLOW_UPS, ids=[f[1][:40] for f in FOLLOW_UPS])
+def test_follow_ups_are_resolved_against_the_conversation(assistant, before, question, expected):
+    conversation = Conversation()
+    for earlier in before:
+        assistant.ask(earlier, conversation)
+    check(assistant.understand(question, conversation).query, expected)
+
+
+def test_understanding_is_pure(assistant):
+    """Understanding reads the conversation and never changes it; the same question gives the same query."""
+    conversation = Conversation()
+    assistant.ask("Which ties were formed under Ahmadinejad?", conversation)
+    before = list(conversation.turns)
+    first = assistant.understand("which of those are in Asia?", conversation).query
+    assert conversation.turns == before and assistant.understand("which of those are in Asia?", conversation).query == first
