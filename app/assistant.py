@@ -6,8 +6,6 @@ any number of conversations and threads; everything that changes during a chat l
 """
 from __future__ import annotations
 
-import html
-import re
 import threading
 import time
 from dataclasses import replace
@@ -27,8 +25,8 @@ from app.executors.unanswerable import UnanswerableExecutor
 from app.gazetteer import Gazetteer
 from app.index import INDEX_DIR, Progress, open_index
 from app.llm import LLMConfig, phrase
-from app.model import open_model
-from app.normalize import clean_text, detect_lang
+from app.model_store import open_model
+from app.normalize import clean_text, detect_lang, has_letters, strip_markup
 from app.ranker import Doc2Query, SentenceTable
 from app.render import Renderer
 from app.retrieval import Hit, Retriever
@@ -49,8 +47,6 @@ class QuestionError(ValueError):
         return self.message_fa if lang == "fa" else self.message_en
 
 
-_TAG = re.compile(r"<[^>]{0,200}>")
-_MEANINGFUL = re.compile(r"[^\W_]")
 
 
 def clean_question(question: object) -> str:
@@ -62,9 +58,8 @@ def clean_question(question: object) -> str:
         raise QuestionError(
             f"The question is too long ({len(question):,} characters); please keep it under {MAX_QUESTION_CHARS}.",
             f"پرسش بیش از حد طولانی است ({len(question):,} نویسه)؛ لطفاً آن را به کمتر از {MAX_QUESTION_CHARS} نویسه برسانید.")
-    text = html.unescape(_TAG.sub(" ", clean_text(question)))
-    text = re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()
-    if not text or not _MEANINGFUL.search(text):
+    text = strip_markup(clean_text(question))
+    if not text or not has_letters(text):
         raise QuestionError("Please type a question about the paper.", "لطفاً پرسشی درباره مقاله بنویسید.")
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(
@@ -89,10 +84,10 @@ class Assistant:
                                              progress=progress)
         self.retriever = Retriever(self.corpus, self.index, self.embedder, fusion=fusion)
         self.embedding_lock = threading.Lock()  # the embedding engines are not documented as thread-safe
-        self.model = open_model(self.corpus, self.embedder, self.index.sentence_vectors, index_root, progress)
+        self.model = open_model(self.corpus, self.embedder, self.index, index_root, progress)
         gazetteer = Gazetteer(self.corpus)
         self.understander = Understander(self.corpus, gazetteer, self.model, self.embed_query)
-        sentences = SentenceTable(self.corpus, gazetteer, self.index.sentence_vectors)
+        sentences = SentenceTable(self.corpus, gazetteer, self.index)
         notes = Notes(self.corpus)
         self.table = TableExecutor(self.corpus, gazetteer, notes)
         self.eras = EraExecutor(self.corpus, notes, self.table)

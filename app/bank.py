@@ -4,12 +4,11 @@ Every problem raises `BankError` naming the file and line, so a writer can fix a
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.corpus import CORPUS_DIR, Corpus
+from app.corpus import CORPUS_DIR, Corpus, files_fingerprint
 from app.normalize import words
 from app.types import (ASKS, BY, CALENDARS, CONTINENTS, DOC_FAMILIES, ERA_ATTRIBUTES, ERA_OPS, META_ATTRIBUTES,
                        REASONS, ROUTES, TABLE_ATTRIBUTES, TABLE_OPS, Query)
@@ -53,11 +52,7 @@ def bank_files(directory: Path = BANK_DIR) -> list[Path]:
 
 def bank_fingerprint(directory: Path = BANK_DIR) -> str:
     """SHA-256 over the bank files: the trained model is stale when this changes."""
-    digest = hashlib.sha256()
-    for path in bank_files(directory):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return files_fingerprint(bank_files(directory))
 
 
 def load_bank(corpus: Corpus, paths: list[Path] | None = None) -> list[BankQuestion]:

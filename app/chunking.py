@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from app.corpus import CONTINENT_NAMES_FA, Agreement, Corpus, Era, Paragraph, section_evidence
-from app.normalize import sentences
+from app.normalize import ends_with_abbreviation, ends_with_elision, sentences
 
 WINDOW = 3  # sentences per chunk in long paragraphs
 STRIDE = 2  # so consecutive windows share one sentence
@@ -51,13 +51,6 @@ class Chunk:
         return " \n".join(part for part in (self.fa, self.en, self.extra) if part)
 
 
-# hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at initials
-# and abbreviations: such a piece is joined to the one that follows.
-_ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|No|al|et al|e\.g|i\.e|cf)\.)$")
-# An elided list («… و ...», "etc.") does not end a sentence either.
-_ELISION_END = re.compile(r"(\.\.\.|…|\betc\.)$")
-
-
 def sentence_pieces(text: str) -> list[tuple[int, int, int]]:
     """Spans of the sentences of `text`, each with its number (1-based) among the sentences as split at
     abbreviations; a sentence that goes on past an elided list keeps the number of its first part, so the
@@ -69,14 +62,14 @@ def sentence_pieces(text: str) -> list[tuple[int, int, int]]:
         if start < 0:  # hazm re-spaced something: fall back to the remaining text
             start = cursor
         end = min(len(text), start + len(sentence))
-        if joined and _ABBREVIATION_END.search(text[joined[-1][0]:joined[-1][1]]):
+        if joined and ends_with_abbreviation(text[joined[-1][0]:joined[-1][1]]):
             joined[-1] = (joined[-1][0], end)
         else:
             joined.append((start, end))
         cursor = end
     spans: list[tuple[int, int, int]] = []
     for number, (start, end) in enumerate(joined, 1):
-        if spans and _ELISION_END.search(text[spans[-1][0]:spans[-1][1]]):
+        if spans and ends_with_elision(text[spans[-1][0]:spans[-1][1]]):
             spans[-1] = (spans[-1][0], end, spans[-1][2])
         else:
             spans.append((start, end, number))

@@ -556,14 +556,18 @@ def load_sentences(path: Path, paragraphs: list[Paragraph]) -> list[Sentence]:
     return out
 
 
-def corpus_fingerprint(directory: Path = CORPUS_DIR) -> str:
-    """SHA-256 over the corpus files: the index is stale when this changes."""
+def files_fingerprint(paths) -> str:
+    """SHA-256 over the names and bytes of `paths` (a missing file counts as such)."""
     digest = hashlib.sha256()
-    for name in CORPUS_FILES:
-        path = directory / name
-        digest.update(name.encode())
+    for path in paths:
+        digest.update(Path(path).name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()
+
+
+def corpus_fingerprint(directory: Path = CORPUS_DIR) -> str:
+    """SHA-256 over the corpus files: the index is stale when this changes."""
+    return files_fingerprint(directory / name for name in CORPUS_FILES)
 
 
 def load_corpus(directory: Path = CORPUS_DIR) -> Corpus:

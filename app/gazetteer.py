@@ -73,15 +73,17 @@ class Gazetteer:
         self.vocabulary = _corpus_vocabulary(corpus)
 
     def find(self, text: str, known_words: frozenset[str] = frozenset()) -> Mentions:
-        """The mentions in `text`; words in neither the corpus nor `known_words` are reported as unknown."""
+        """The mentions in `text`; words in neither the corpus nor `known_words` are reported as unknown.
+        Only an unknown word may be a misspelt name ("gregorian" is a word, not a typo for "Georgian")."""
         tokens = words(text)
+        known = self.vocabulary | known_words
         mentions = Mentions(tokens)
         taken = [False] * len(tokens)
         for size in range(MAX_WINDOW, 0, -1):
             for start in range(len(tokens) - size + 1):
                 if any(taken[start:start + size]):
                     continue
-                match = self._match(tokens[start:start + size])
+                match = self._match(tokens[start:start + size], known)
                 if match:
                     entities, fuzzy = _prefer_the_table(match[0]), match[1]
                     for entity in entities:
@@ -92,11 +94,10 @@ class Gazetteer:
         mentions.years = years_in(fold(text))
         mentions.sections = [s for s in section_ids_in(fold(text)) if s in self.corpus.section_by_id]
         mentions.months = self._find_months(tokens)
-        known = self.vocabulary | known_words
         mentions.unknown = [t for t, used in zip(tokens, taken) if not used and _is_unknown(t, known)]
         return mentions
 
-    def _match(self, window: list[str]) -> tuple[list[Entity], bool] | None:
+    def _match(self, window: list[str], known: frozenset[str]) -> tuple[list[Entity], bool] | None:
         key = "".join(window)
         if key in self._forms:
             return self._forms[key], False
@@ -104,7 +105,7 @@ class Gazetteer:
             for stem in _stems(key):
                 if stem in self._forms:
                     return self._forms[stem], False
-        if len(key) >= FUZZY_MIN_LENGTH and not key.isdigit():
+        if len(key) >= FUZZY_MIN_LENGTH and not key.isdigit() and not all(w in known for w in window):
             best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
             if best and abs(len(best[0]) - len(key)) <= 2:
                 return self._forms[best[0]], True

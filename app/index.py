@@ -132,7 +132,7 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
             "checksums": {name: _sha256(temp / name) for name in _ARTIFACTS},
         }
         (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        _install(temp, target)
+        install_folder(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -140,8 +140,8 @@ def build_index(corpus: Corpus, embedder: Embedder, root: Path = INDEX_DIR,
     return SearchIndex(chunks, flat, bm25, manifest, target, dict(zip(sentence_keys, sentence_vectors)))
 
 
-def _install(temp: Path, target: Path) -> None:
-    """Swap the finished build into place; the old index is removed only after the swap."""
+def install_folder(temp: Path, target: Path) -> None:
+    """Swap a finished folder into place; the old one is removed only after the swap."""
     old = None
     if target.exists():
         old = target.with_name(f".old-{target.name}-{os.getpid()}-{time.time_ns()}")
@@ -151,17 +151,23 @@ def _install(temp: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def load_index(path: Path, corpus: Corpus, embedder: Embedder) -> SearchIndex:
-    """Load and verify an index; raise IndexError_ saying why it cannot be used."""
-    manifest_file = path / "manifest.json"
+def read_manifest(folder: Path, error: type[Exception], what: str, version: int) -> dict:
+    """`folder`/manifest.json of a built artifact, or `error` saying why it cannot be used."""
+    manifest_file = folder / "manifest.json"
     if not manifest_file.exists():
-        raise IndexError_(f"no index at {path}")
+        raise error(f"no {what} at {folder}")
     try:
         manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise IndexError_(f"corrupted manifest ({exc})") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise IndexError_("index format changed")
+        raise error(f"corrupted {what} manifest ({exc})") from None
+    if manifest.get("format") != version:
+        raise error(f"{what} format changed")
+    return manifest
+
+
+def load_index(path: Path, corpus: Corpus, embedder: Embedder) -> SearchIndex:
+    """Load and verify an index; raise IndexError_ saying why it cannot be used."""
+    manifest = read_manifest(path, IndexError_, "index", FORMAT_VERSION)
     if manifest.get("corpus_fingerprint") != corpus.fingerprint:
         raise IndexError_("the corpus changed since the index was built")
     if manifest.get("embedder") != embedder.name or manifest.get("dim") != embedder.dim:

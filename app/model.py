@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 from scipy import sparse
+
+from app.index import install_folder, read_manifest
 
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
 FORMAT_VERSION = 1
@@ -131,12 +132,7 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
                                    "bias": model.calibrator.bias, "threshold": model.calibrator.threshold}, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "sha256": _sha256(temp / "model.npz")}
         (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
-        old = target.with_name(f".old-{target.name}-{os.getpid()}") if target.exists() else None
-        if old:
-            os.rename(target, old)
-        os.rename(temp, target)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
+        install_folder(temp, target)
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
@@ -144,15 +140,7 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
 
 def load_model(folder: Path, expect: dict[str, str]) -> UnderstandingModel:
     """Load and verify a model folder; `expect` holds the fingerprints it must have been trained for."""
-    manifest_path = folder / "manifest.json"
-    if not manifest_path.exists():
-        raise ModelError(f"no trained model at {folder}")
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"corrupted model manifest ({exc})") from None
-    if manifest.get("format") != FORMAT_VERSION:
-        raise ModelError("model format changed")
+    manifest = read_manifest(folder, ModelError, "trained model", FORMAT_VERSION)
     for key, value in expect.items():
         if manifest.get(key) != value:
             raise ModelError(f"the model was trained for another {key.replace('_', ' ')}")
@@ -178,43 +166,3 @@ def _sha256(path: Path) -> str:
         return ""
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
-
-def model_folder(embedder_name: str, index_root: Path | None = None) -> Path:
-    """Where the model for an embedder lives: shipped in app/trained/ for the default embedder, else beside its index."""
-    from app.embedding import DEFAULT_EMBEDDER
-    from app.index import INDEX_DIR, index_path
-
-    if embedder_name.startswith(DEFAULT_EMBEDDER) and index_root is None:
-        return TRAINED_DIR / index_path(embedder_name, TRAINED_DIR).name
-    return index_path(embedder_name, index_root or INDEX_DIR) / "model"
-
-
-def open_model(corpus, embedder, sentence_vectors: dict[str, np.ndarray], index_root: Path | None = None,
-               progress=None) -> UnderstandingModel:
-    """A valid trained model for this corpus, bank and embedder: the shipped one, one trained here before, or a
-    new one trained now (a few minutes) and saved beside the index."""
-    from app.bank import bank_fingerprint
-
-    expect = {"embedder": embedder.name, "bank_fingerprint": bank_fingerprint(),
-              "corpus_fingerprint": corpus.fingerprint}
-    reasons = []
-    candidates = [model_folder(embedder.name), model_folder(embedder.name, index_root or _index_dir())]
-    for folder in dict.fromkeys(candidates):
-        try:
-            return load_model(folder, expect)
-        except ModelError as reason:
-            reasons.append(str(reason))
-    if progress:
-        progress(f"Training the understanding model ({reasons[0]})…")
-    from app.training import train
-
-    model, manifest = train(corpus, embedder, sentence_vectors, progress, index_root)
-    target = candidates[-1]
-    save_model(model, target, manifest)
-    return load_model(target, expect)
-
-
-def _index_dir() -> Path:
-    from app.index import INDEX_DIR
-
-    return INDEX_DIR

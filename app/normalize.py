@@ -133,6 +133,46 @@ def sentences(text: str) -> list[str]:
     return [s for s in (s.strip() for s in _hazm_sentence_tokenizer().tokenize(text)) if s]
 
 
+_TAG = re.compile(r"<[^>]{0,200}>")
+_MEANINGFUL = re.compile(r"[^\W_]")
+# A Latin citation inside Persian text keeps its digits: (KavyaniRad, 2016: 176), (www.irna.ir/…).
+_LATIN_CITATION = re.compile(r"\([A-Za-z][^()]*?\d{4}(?::\s*[\d-]+)?\)|\(www[^)]*\)")
+# hazm ends a sentence at the dots of «ج.ا.» (the Islamic Republic) and «ه.ش» (solar Hijri), and at initials and
+# abbreviations; an elided list («… و ...», "etc.") does not end a sentence either.
+_ABBREVIATION_END = re.compile(r"(ج\.ا\.|ه\.ش\.?|\b[A-Z]\.|\b(?:Dr|Mr|Mrs|St|No|al|et al|e\.g|i\.e|cf)\.)$")
+_ELISION_END = re.compile(r"(\.\.\.|…|\betc\.)$")
+
+
+def strip_markup(text: str) -> str:
+    """Tags and HTML entities removed, whitespace collapsed (user input is never rendered as HTML)."""
+    import html
+
+    text = html.unescape(_TAG.sub(" ", text))
+    return re.sub(r"\s+", " ", _TAG.sub(" ", text)).strip()
+
+
+def has_letters(text: str) -> bool:
+    """Does `text` hold any letter or digit (not only punctuation and symbols)?"""
+    return _MEANINGFUL.search(text) is not None
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    return _ABBREVIATION_END.search(text) is not None
+
+
+def ends_with_elision(text: str) -> bool:
+    return _ELISION_END.search(text) is not None
+
+
+def persian_digits_outside_citations(text: str) -> str:
+    """Persian digits, except inside Latin citations such as (KavyaniRad, 2016: 176)."""
+    parts, cursor = [], 0
+    for match in _LATIN_CITATION.finditer(text):
+        parts += [to_persian_digits(text[cursor:match.start()]), match.group(0)]
+        cursor = match.end()
+    return "".join(parts) + to_persian_digits(text[cursor:])
+
+
 def words(text: str) -> list[str]:
     """Folded words (letters and digits; a half-space separates words), for matching names and cues."""
     return [w.strip("_") for w in _WORD.findall(fold(text)) if w.strip("_")]

@@ -5,17 +5,14 @@ and caveats also go out as structured fields, so the UI never has to read the te
 """
 from __future__ import annotations
 
-import re
 import string
 
 from app.corpus import (CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA,
                         JALALI_MONTHS_EN, JALALI_MONTHS_FA, Agreement, Corpus, CorpusError)
 from app.executors.common import read_json
-from app.normalize import to_persian_digits
+from app.normalize import persian_digits_outside_citations
 from app.types import Answer, AnswerDraft, Citation, Filters, Item, Query
 
-# A Latin citation inside Persian text keeps its digits: (KavyaniRad, 2016: 176).
-LATIN_CITATION = re.compile(r"\([A-Za-z][^()]*?\d{4}(?::\s*[\d-]+)?\)|\(www[^)]*\)")
 
 
 class Renderer:
@@ -268,13 +265,7 @@ class Renderer:
     @staticmethod
     def digits(text: str, lang: str) -> str:
         """Persian digits in Persian text, except inside Latin citations such as (KavyaniRad, 2016: 176)."""
-        if lang != "fa":
-            return text
-        parts, cursor = [], 0
-        for match in LATIN_CITATION.finditer(text):
-            parts += [to_persian_digits(text[cursor:match.start()]), match.group(0)]
-            cursor = match.end()
-        return "".join(parts) + to_persian_digits(text[cursor:])
+        return persian_digits_outside_citations(text) if lang == "fa" else text
 
 
 def _item_fields(item: Item) -> dict:

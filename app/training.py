@@ -30,6 +30,7 @@ from app.corpus import Corpus
 from app.embedding import Embedder
 from app.features import Featurizer, dense_features, masked_text, mention_vector
 from app.gazetteer import Gazetteer, Mentions
+from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
                        passage_stats)
 from app.normalize import words
@@ -150,7 +151,7 @@ def fit_head(name: str, x_sparse: sparse.csr_matrix, x_dense: np.ndarray, labels
                 coef[:, split:].T.astype(np.float32), bias.astype(np.float32))
 
 
-def train(corpus: Corpus, embedder: Embedder, sentence_vectors: dict[str, np.ndarray],
+def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
           progress: Progress | None = None, cache_dir: Path | None = None,
           bank_dir: Path = BANK_DIR) -> tuple[UnderstandingModel, dict]:
     """Train every part of the model; returns it with its manifest (fingerprints and figures)."""
@@ -177,18 +178,17 @@ def train(corpus: Corpus, embedder: Embedder, sentence_vectors: dict[str, np.nda
     say("Training the heads…")
     heads, figures, oof = {}, {}, {}
     for name, pairs in targets.items():
-        index = [i for i, _ in pairs]
-        heads[name], figures[name], probabilities = _head_with_cv(name, x_sparse[index], x_dense[index],
-                                                                  [c for _, c in pairs], folds[index])
-        oof[name] = dict(zip(index, probabilities))
+        rows = [i for i, _ in pairs]
+        heads[name], figures[name], probabilities = _head_with_cv(name, x_sparse[rows], x_dense[rows],
+                                                                  [c for _, c in pairs], folds[rows])
+        oof[name] = dict(zip(rows, probabilities))
     follow = follow_up_examples(examples, rng)
-    index = [i for i, _, _ in follow]
-    dense_follow = dense_features(vectors[index], np.stack([mention_vector(examples[i].mentions, True)
-                                                            for i in index]))
-    heads["followup"], figures["followup"], _ = _head_with_cv("followup", x_sparse[index], dense_follow,
-                                                              [c for _, c, _ in follow], folds[index])
+    rows = [i for i, _, _ in follow]
+    dense_follow = dense_features(vectors[rows], np.stack([mention_vector(examples[i].mentions, True) for i in rows]))
+    heads["followup"], figures["followup"], _ = _head_with_cv("followup", x_sparse[rows], dense_follow,
+                                                              [c for _, c, _ in follow], folds[rows])
     say("Training the sentence ranker…")
-    table = SentenceTable(corpus, gazetteer, sentence_vectors)
+    table = SentenceTable(corpus, gazetteer, index)
     passage = [i for i, e in enumerate(examples) if e.question.query.route == "passage"]
     d2q_rows = [i for i in passage if not examples[i].question.query.followup]
     doc2query = Doc2Query(table, vectors[d2q_rows], [examples[i].question.query.gold for i in d2q_rows])

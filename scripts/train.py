@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     from app.embedding import get_embedder
     from app.index import open_index
-    from app.model import model_folder, save_model
+    from app.model import save_model
+    from app.model_store import model_folder
     from app.training import train
 
     options = argparse.ArgumentParser(description=__doc__)
@@ -30,7 +31,7 @@ def main() -> int:
     embedder = get_embedder(args.embedder)
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
     corpus, index = open_index(embedder, progress=say)
-    model, manifest = train(corpus, embedder, index.sentence_vectors, progress=say)
+    model, manifest = train(corpus, embedder, index, progress=say)
     target = Path(args.out) if args.out else model_folder(embedder.name)
     save_model(model, target, manifest)
     figures = manifest["figures"]

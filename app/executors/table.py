@@ -63,6 +63,9 @@ class TableExecutor:
     def dispatch(self, query: Query, filters: Filters, eras: tuple[str, ...], rows: list[Agreement]) -> AnswerDraft:
         op, values = query.op, {"scope": filters, "eras": eras}
         if op in ("most", "least", "group"):
+            if query.by == "sister_city":  # both kinds are counted, whatever kind the question names
+                filters = replace(filters, sister_city=None)
+                rows = self.select(filters, eras)
             return self.grouped(query, filters, eras, rows)
         if op == "compare":
             return self.compare(query, filters, eras)
