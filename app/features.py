@@ -81,6 +81,7 @@ class Featurizer:
         return CHAR_FEATURES + WORD_FEATURES
 
 
-def dense_features(embeddings: np.ndarray, mention_rows: np.ndarray) -> np.ndarray:
-    """Embedding and mention indicators side by side."""
-    return np.hstack([np.asarray(embeddings, dtype=np.float32), np.asarray(mention_rows, dtype=np.float32)])
+def dense_features(embeddings: np.ndarray, mention_rows: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """Embedding, mention indicators and the nearest bank question of each route, side by side."""
+    return np.hstack([np.asarray(embeddings, dtype=np.float32), np.asarray(mention_rows, dtype=np.float32),
+                      np.asarray(nearest, dtype=np.float32)])

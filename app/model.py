@@ -31,6 +31,17 @@ class ModelError(RuntimeError):
     """The model folder is missing, stale or corrupted; the message says which."""
 
 
+def nearest_by_route(similarities: np.ndarray, routes: np.ndarray, exclude: np.ndarray | None = None) -> np.ndarray:
+    """For each route (ROUTES order), the similarity of the closest bank question of that route: a memory of how
+    questions like this one were answered. `exclude` hides some bank questions (cross-fitting in training)."""
+    from app.types import ROUTES
+
+    if exclude is not None:
+        similarities = np.where(exclude, -1.0, similarities)
+    return np.array([similarities[routes == r].max() if (routes == r).any() else -1.0 for r in ROUTES],
+                    dtype=np.float32)
+
+
 @dataclass
 class Head:
     """A linear classifier: softmax(x_sparse · W_sparse + x_dense · W_dense + b)."""
@@ -103,8 +114,9 @@ class Calibrator:
 class UnderstandingModel:
     heads: dict[str, Head]
     ranker: Ranker
-    bank_vectors: np.ndarray  # (questions, dim) unit vectors of the bank's passage questions
-    bank_gold: list[tuple[str, ...]]  # the gold sentence ids of each of those questions
+    bank_vectors: np.ndarray  # (questions, dim) unit vectors of every bank question
+    bank_gold: list[tuple[str, ...]]  # the gold sentences of each (passage questions that stand alone; else empty)
+    bank_routes: list[str]  # the route of each
     known_words: frozenset[str]
     calibrator: Calibrator
     manifest: dict = field(default_factory=dict)
@@ -126,7 +138,8 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
         manifest = {**manifest, "format": FORMAT_VERSION,
                     "heads": {name: list(head.classes) for name, head in model.heads.items()},
                     "ranker": {"features": list(ranker.features), "bias": float(ranker.bias)},
-                    "bank_gold": [list(g) for g in model.bank_gold], "known_words": sorted(model.known_words),
+                    "bank_gold": [list(g) for g in model.bank_gold], "bank_routes": model.bank_routes,
+                    "known_words": sorted(model.known_words),
                     "calibrator": {"features": list(CONFIDENCE_FEATURES),
                                    "weights": [float(w) for w in model.calibrator.weights],
                                    "bias": model.calibrator.bias, "threshold": model.calibrator.threshold}, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -158,7 +171,7 @@ def load_model(folder: Path, expect: dict[str, str]) -> UnderstandingModel:
     calibrator = Calibrator(np.array(calibration["weights"], dtype=np.float32), calibration["bias"],
                             calibration["threshold"])
     return UnderstandingModel(heads, ranker, vectors, [tuple(g) for g in manifest["bank_gold"]],
-                              frozenset(manifest["known_words"]), calibrator, manifest)
+                              list(manifest["bank_routes"]), frozenset(manifest["known_words"]), calibrator, manifest)
 
 
 def _sha256(path: Path) -> str:

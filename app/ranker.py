@@ -23,7 +23,7 @@ SHAPE_FIT = (("definition", ("definition",)), ("reason", ("cause",)), ("number",
              ("date", ("date",)), ("person", ("person",)), ("place", ("place",)), ("source", ("source",)),
              ("list", ("list_intro",)))
 FEATURES = ("dense_own", "dense_other", "dense_z", "dense_top", "d2q_max", "d2q_mean2", "d2q_z", "d2q_top",
-            "d2q_none", "paragraph_dense", "paragraph_d2q", "bm25", "bm25_top", "section_p", "section_named", "names_shared", "names_missing",
+            "d2q_none", "bm25", "bm25_top", "section_p", "section_named", "names_shared", "names_missing",
             "era_section", *(f"fit_{asks}" for asks, _ in SHAPE_FIT), "list_item", "caption", "first_in_paragraph",
             "context_same_paragraph", "context_next")
 
@@ -74,14 +74,6 @@ class SentenceTable:
         self.index = {s.id: i for i, s in enumerate(self.sentences)}
         vectors = index.sentence_vectors
         self.vectors = {lang: np.stack([vectors[f"{s.id}|{lang}"] for s in self.sentences]) for lang in ("fa", "en")}
-        # the paragraph around each sentence, as the index embedded it (its chunks, both languages together)
-        chunk_vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal)
-        chunk_paragraphs = [c.paragraph for c in index.chunks]
-        self.chunk_vectors = np.asarray(chunk_vectors, dtype=np.float32)
-        self.chunks_of = [np.array([k for k, p in enumerate(chunk_paragraphs) if p == s.paragraph], dtype=np.int64)
-                          for s in self.sentences]
-        self.paragraph_members = [np.array([j for j, t in enumerate(self.sentences) if t.paragraph == s.paragraph])
-                                  for s in self.sentences]
         self.names = [frozenset(e.key for m in (gazetteer.find(s.fa).found + gazetteer.find(s.en).found)
                                 for e in [m.entity] if e.kind not in ("tehran",)) for s in self.sentences]
         self.sections = [section_class(s) for s in self.sentences]
@@ -140,14 +132,10 @@ def features(table: SentenceTable, query: RankQuery, d2q: tuple[np.ndarray, np.n
     has_d2q = d2q_max > -1.0
     d2q_filled = np.where(has_d2q, d2q_max, dense.min())
     bm25 = table.bm25_scores(query.lemmas)
-    chunk_sims = table.chunk_vectors @ query.vector
-    paragraph_dense = np.array([chunk_sims[c].max() if len(c) else 0.0 for c in table.chunks_of])
-    paragraph_d2q = np.array([d2q_filled[m].max() for m in table.paragraph_members])
     columns = {
         "dense_own": own, "dense_other": other, "dense_z": _z(dense), "dense_top": _top(dense),
         "d2q_max": np.where(has_d2q, d2q_max, 0.0), "d2q_mean2": np.where(has_d2q, d2q_mean, 0.0),
         "d2q_z": _z(d2q_filled), "d2q_top": _top(d2q_filled), "d2q_none": (~has_d2q).astype(float),
-        "paragraph_dense": _z(paragraph_dense), "paragraph_d2q": _z(paragraph_d2q),
         "bm25": bm25 / bm25.max() if bm25.max() > 0 else bm25, "bm25_top": _top(bm25) if bm25.max() > 0 else bm25,
         "section_p": np.array([query.sections.get(s, 0.0) for s in table.sections]),
         "section_named": np.array([bool(set(query.named_sections) & a) for a in table.ancestors], float),

@@ -32,9 +32,10 @@ from app.features import Featurizer, dense_features, masked_text, mention_vector
 from app.gazetteer import Gazetteer, Mentions
 from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
-                       passage_stats)
+                       nearest_by_route, passage_stats)
 from app.normalize import words
 from app.ranker import FEATURES, Doc2Query, RankQuery, SentenceTable, features, lemmas, section_class
+from app.types import UNRECORDED
 
 FOLDS = 5
 MAX_REFUSED = 0.05  # the share of the bank's answerable questions (out of fold) the threshold may refuse
@@ -62,8 +63,9 @@ def known_words(questions: list[BankQuestion]) -> frozenset[str]:
     for q in questions:
         label = q.query
         if label.route == "unanswerable":
-            for word in set(words(q.question)):
-                unanswerable.setdefault(word, set()).add(q.group)
+            if label.reason != "entity_not_in_paper":
+                for word in set(words(q.question)):
+                    unanswerable.setdefault(word, set()).add(q.group)
         elif not (label.filters.city or label.filters.country):
             known.update(words(q.question))
     return frozenset(known | {w for w, groups in unanswerable.items() if len(groups) >= 3})
@@ -97,6 +99,9 @@ def head_targets(examples: list[Example]) -> dict[str, list[tuple[int, str]]]:
             targets["section"].append((i, example_section(example)))
         if q.route == "unanswerable":
             targets["reason"].append((i, q.reason))
+            if q.reason == "attribute_not_recorded" and any(m.entity.rows for m in example.mentions.found
+                                                            if m.entity.kind in ("city", "country")):
+                targets["table_attribute"].append((i, UNRECORDED))  # asked of a tie, but not in Table 2
         mode = year_mode(example)
         if mode:
             targets["year_mode"].append((i, mode))
@@ -173,7 +178,11 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     featurizer = Featurizer()
     x_sparse = featurizer.sparse([e.masked for e in examples])
     mentions_plain = np.stack([mention_vector(e.mentions, e.has_context) for e in examples])
-    x_dense = dense_features(vectors, mentions_plain)
+    routes = np.array([e.question.query.route for e in examples])
+    similarities = vectors @ vectors.T
+    nearest = np.stack([nearest_by_route(similarities[i], routes, exclude=folds == folds[i])
+                        for i in range(len(examples))])  # cross-fitted: a question's own fold is hidden
+    x_dense = dense_features(vectors, mentions_plain, nearest)
     targets = head_targets(examples)
     say("Training the heads…")
     heads, figures, oof = {}, {}, {}
@@ -184,7 +193,8 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
         oof[name] = dict(zip(rows, probabilities))
     follow = follow_up_examples(examples, rng)
     rows = [i for i, _, _ in follow]
-    dense_follow = dense_features(vectors[rows], np.stack([mention_vector(examples[i].mentions, True) for i in rows]))
+    dense_follow = dense_features(vectors[rows], np.stack([mention_vector(examples[i].mentions, True) for i in rows]),
+                                  nearest[rows])
     heads["followup"], figures["followup"], _ = _head_with_cv("followup", x_sparse[rows], dense_follow,
                                                               [c for _, c, _ in follow], folds[rows])
     say("Training the sentence ranker…")
@@ -218,8 +228,10 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
             probabilities = ranker.proba(features(table, query, doc2query.scores(vectors[i])))
             stats[i] = (*passage_stats(probabilities, paragraphs), False)
     calibrator, figures["abstention"] = fit_calibrator(examples, oof["route"], stats)
-    model = UnderstandingModel(heads, ranker, vectors[d2q_rows], [examples[i].question.query.gold for i in d2q_rows],
-                               vocabulary, calibrator)
+    d2q_set = set(d2q_rows)
+    model = UnderstandingModel(heads, ranker, vectors,
+                               [examples[i].question.query.gold if i in d2q_set else () for i in range(len(examples))],
+                               list(routes), vocabulary, calibrator)
     manifest = {"embedder": embedder.name, "bank_fingerprint": bank_fingerprint(bank_dir),
                 "corpus_fingerprint": corpus.fingerprint, "bank_questions": len(examples),
                 "train_seconds": round(time.perf_counter() - started, 1), "figures": figures}

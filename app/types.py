@@ -13,6 +13,7 @@ TABLE_OPS = ("list", "count", "first", "last", "most", "least", "group", "compar
 ERA_OPS = ("lookup", "list", "count")
 BY = ("era", "continent", "country", "doc_type", "year", "sister_city")
 TABLE_ATTRIBUTES = ("date", "era", "doc_type", "country", "city", "continent", "row", "all")
+UNRECORDED = "unrecorded"  # what is asked of a tie that Table 2 does not record (a purpose, a budget, a signatory)
 ERA_ATTRIBUTES = ("years", "head", "ties", "concepts", "title", "section")
 META_ATTRIBUTES = ("authors", "affiliation", "title", "dates", "keywords", "sections", "count_items", "maps")
 ASKS = ("fact", "definition", "reason", "list", "number", "date", "person", "place", "source", "summary", "yesno")

@@ -16,10 +16,11 @@ import numpy as np
 from app.corpus import Corpus
 from app.features import Featurizer, dense_features, masked_text, mention_vector
 from app.gazetteer import Gazetteer, Mentions
-from app.model import UnderstandingModel
-from app.types import ERA_OPS, TABLE_OPS, Filters, Query
+from app.model import UnderstandingModel, nearest_by_route
+from app.types import ERA_OPS, TABLE_OPS, UNRECORDED, Filters, Query
 
 FOLLOW_UP_AT = 0.5  # P(follow-up) above which a question is read against the previous one
+RECORDED_AT = 0.6  # P(attribute) at which "what does Table 2 record about this tie?" overrules the route
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,13 @@ class Understander:
                  embed_query: Callable[[str], np.ndarray]) -> None:
         self.corpus, self.gazetteer, self.model, self.embed_query = corpus, gazetteer, model, embed_query
         self.featurizer = Featurizer()
+        self.bank_routes = np.array(model.bank_routes)
 
     def scores(self, text: str, mentions: Mentions, vector: np.ndarray, has_context: bool) -> dict:
         """Every head's class probabilities for one question."""
         x_sparse = self.featurizer.sparse([masked_text(mentions)])
-        x_dense = dense_features(vector[None, :], mention_vector(mentions, has_context)[None, :])
+        nearest = nearest_by_route(self.model.bank_vectors @ vector, self.bank_routes)
+        x_dense = dense_features(vector[None, :], mention_vector(mentions, has_context)[None, :], nearest[None, :])
         return {name: head.predict(x_sparse, x_dense)[0] for name, head in self.model.heads.items()}
 
     def understand(self, text: str, lang: str, history: Sequence[Turn] = ()) -> Understanding:
@@ -82,7 +85,7 @@ class Understander:
             if op in ("most", "least", "group", "compare"):
                 by = _best(scores["by"])[0]
             if op == "lookup":
-                attribute = _best(scores["table_attribute"])[0]
+                attribute = _best({k: v for k, v in scores["table_attribute"].items() if k != UNRECORDED})[0]
         elif route == "era":
             op = _best(scores["era_op"])[0]
             attribute = _best(scores["era_attribute"])[0] if op == "lookup" else None
@@ -92,6 +95,7 @@ class Understander:
             asks = _best(scores["asks"])[0]
         else:
             reason = _best(scores["reason"])[0]
+        route, op, attribute, reason = _recorded_or_not(route, op, attribute, reason, scores, mentions)
         sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
         return Query(route=route, op=op, by=by, attribute=attribute, filters=self.filters(scores, mentions),
                      asks=asks, reason=reason, confidence=confidence, sections=sections,
@@ -125,6 +129,19 @@ class Understander:
         if query.route == "passage" and before.route == "passage":
             query = replace(query, sections=before.sections + query.sections)
         return replace(query, filters=merged, followup=True)
+
+
+def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Mentions):
+    """A question about a tie of Table 2 is answerable when what it asks is something the table records. The
+    attribute head, trained on both kinds, overrules the route head when it is sure (RECORDED_AT)."""
+    names_a_tie = any(m.entity.rows for m in mentions.found if m.entity.kind in ("city", "country"))
+    asked, probability = _best(scores["table_attribute"])
+    if route == "unanswerable" and reason == "attribute_not_recorded" and names_a_tie and asked != UNRECORDED \
+            and probability >= RECORDED_AT:
+        return "table", "lookup", asked, None
+    if route == "table" and op == "lookup" and asked == UNRECORDED and probability >= RECORDED_AT:
+        return "unanswerable", None, None, "attribute_not_recorded"
+    return route, op, attribute, reason
 
 
 def _best(probabilities: dict[str, float]) -> tuple[str, float]:

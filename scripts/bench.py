@@ -31,6 +31,7 @@ def main() -> None:
     from app.embedding import get_embedder
     from app.evaluation import first_relevant_rank, latency_summary, load_gold, retrieval_metrics
     from app.index import build_index
+    from app.model_store import model_folder
     from app.retrieval import Retriever
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -83,6 +84,8 @@ def main() -> None:
         rows.append(("BM25, no EN stemming", _bm25_without_stemming(assistant, answerable)))
 
     peak_mb = max(child_peak_mb, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    model_manifest = assistant.model.manifest
+    model_bytes = sum(p.stat().st_size for p in model_folder(embedder.name).glob("*"))
     search, answer = latency_summary(search_ms), latency_summary(answer_ms)
     print(f"embedder: {embedder.name} · {len(assistant.index.chunks)} chunks · {len(gold)} questions "
           f"({len(answerable)} answerable) · {os.cpu_count()} cores")
@@ -91,6 +94,8 @@ def main() -> None:
     print(f"warm search latency: p50 {search['p50_ms']} ms, p95 {search['p95_ms']} ms")
     print(f"warm answer latency: p50 {answer['p50_ms']} ms, p95 {answer['p95_ms']} ms")
     print(f"peak memory (max RSS): {peak_mb:.0f} MB")
+    print(f"understanding model: {model_manifest.get('bank_questions')} bank questions, trained in "
+          f"{model_manifest.get('train_seconds')} s by scripts/train.py, {model_bytes / 1e6:.1f} MB on disk")
     print()
     print(f"{'retriever':<22}{'fa hit@1':>9}{'hit@3':>7}{'hit@5':>7}{'MRR':>7}   {'en hit@1':>9}{'hit@3':>7}{'hit@5':>7}{'MRR':>7}")
     for label, metrics in rows:

@@ -39,7 +39,8 @@ def test_every_head_and_the_ranker_are_trained(trained):
     for head in ("route", "table_op", "by", "asks", "reason", "section", "followup", "year_mode", "keep_op"):
         assert head in model.heads, head
     assert set(model.heads["route"].classes) == {"table", "era", "meta", "passage", "unanswerable"}
-    assert len(model.bank_gold) == len(model.bank_vectors) > 0
+    assert len(model.bank_gold) == len(model.bank_vectors) == len(model.bank_routes) == 35
+    assert sum(bool(g) for g in model.bank_gold) == 13  # the passage questions that stand alone
     assert 0.0 <= model.calibrator.threshold <= 1.0
     figures = trained["manifest"]["figures"]
     assert figures["route"]["n"] == 35 and "oof_hit@1" in figures["ranker"]
