@@ -117,6 +117,12 @@ def test_passage_answer_quotes_the_right_sentence_in_the_question_language(assis
     assert "۱۹۲۰" in persian.answer and persian.lang == "fa"
 
 
+def test_a_definition_quotes_the_defining_sentence_with_its_source(assistant):
+    answer = assistant.ask("what is city diplomacy?")
+    assert answer.citations[0]["paragraph"] == "3-2.1" and "local governments" in answer.answer
+    assert "(Mach & Cizo, 2015: 5)" in answer.answer
+
+
 def test_list_questions_bring_the_whole_list(assistant):
     answer = assistant.ask("list the six conditions for successful sister-city relations")
     cited = {c["paragraph"] for c in answer.citations}

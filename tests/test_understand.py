@@ -12,7 +12,7 @@ CASES = [
     ("تهران با چندتا شهر اروپایی خواهرخونده شده؟", {"route": "table", "op": "count",
                                                  "filters": {"continent": ["Europe"]}}),
     ("avalin khahar shahre tehran kodoom bood?", {"route": "table", "op": "first"}),
-    ("latest sister city deal?", {"route": "table", "op": "last"}),
+    ("what was the most recent sister-city tie?", {"route": "table", "op": "last"}),
     ("کدوم دوره بیشترین پیوند رو داشت؟", {"route": "table", "op": "most", "by": "era"}),
     ("which continent has the fewest ties", {"route": "table", "op": "least", "by": "continent"}),
     ("ties per continent please", {"route": "table", "op": "group", "by": "continent"}),
@@ -44,7 +44,7 @@ CASES = [
     ("نویسنده‌های مقاله کیا هستن؟", {"route": "meta", "attribute": "authors"}),
     ("what are the keywords of this article", {"route": "meta", "attribute": "keywords"}),
     # passages
-    ("what is city diplomacy?", {"route": "passage", "asks": "definition"}),
+    ("How does the paper define city diplomacy?", {"route": "passage", "asks": "definition"}),
     ("چرا احمدی‌نژاد فقط پنج پیوند داشت؟", {"route": "passage", "asks": "reason"}),
     ("How many sister-city ties exist in the world?", {"route": "passage", "asks": "number"}),
     ("summarize 4-1-5", {"route": "passage", "asks": "summary", "filters": {"section": "4-1-5"}}),
