@@ -20,6 +20,7 @@ from app.model import UnderstandingModel, nearest_by_route
 from app.types import ERA_OPS, TABLE_OPS, UNRECORDED, Filters, Query
 
 FOLLOW_UP_AT = 0.5  # P(follow-up) above which a question is read against the previous one
+DOC_FILTER_AT = 0.65  # "agreements" mostly just means ties: a wrong type filter costs more than a missed one
 RECORDED_AT = 0.6  # P(attribute) at which "what does Table 2 record about this tie?" overrules the route
 
 
@@ -110,7 +111,7 @@ class Understander:
         return Filters(
             era=tuple(dict.fromkeys(eras)), concept=concepts[0] if concepts and not eras else None,
             city=mentions.keys("city"), country=mentions.keys("country"), continent=mentions.keys("continent"),
-            doc_family=mentions.keys("doc_family") if scores["doc_filter"].get("yes", 0.0) >= 0.5 else (),
+            doc_family=mentions.keys("doc_family") if scores["doc_filter"].get("yes", 0.0) >= DOC_FILTER_AT else (),
             sister_city={"yes": True, "no": False}.get(sister),
             year_from=year_from, year_to=year_to, calendar=month[1] if month else calendar,
             month=month[0] if month else None, section=mentions.sections[0] if mentions.sections else None)

@@ -12,7 +12,7 @@ class EraExecutor:
         self.corpus, self.notes, self.table = corpus, notes, table
 
     def run(self, query: Query) -> AnswerDraft:
-        eras = self.table.eras_of(query.filters)
+        eras = self.table.eras_of(query.filters) or self.spanning(query.filters.year_from, query.filters.year_to)
         all_items = [Item("era", "", era=e.id) for e in self.corpus.eras]
         if query.op == "count":
             draft = AnswerDraft("era", "era.count", {"n": len(self.corpus.eras)}, all_items)
@@ -33,12 +33,19 @@ class EraExecutor:
         draft.citations = [section_citation(e) for e in dict.fromkeys(cited)] + draft.citations
         return draft
 
+    def spanning(self, start: int | None, end: int | None) -> tuple[str, ...]:
+        """The era a span of Jalali years falls in ("president in 1360–68" → 4-1-2), if exactly one does."""
+        if start is None or end is None:
+            return ()
+        inside = [e.id for e in self.corpus.eras if e.start_jalali <= start and end <= (e.end_jalali_alt or e.end_jalali)]
+        return tuple(inside[-1:])
+
     def lookup(self, query: Query, era_id: str) -> AnswerDraft:
         era = self.corpus.era_by_id[era_id]
         attribute = query.attribute or "years"
         values = {"era": era_id, "section": era_id}
-        if attribute == "head" and not era.head_en:
-            return AnswerDraft("era", "era.head_none", values, [Item("era", "", era=era_id)])
+        if attribute == "head" and not era.head_en:  # the paper names nobody: that is "the paper does not say"
+            return AnswerDraft("abstain", "era.head_none", values, [Item("era", "", era=era_id)], abstained=True)
         if attribute == "ties":
             rows = [a.row for a in self.corpus.agreements if a.era_id == era_id]
             return AnswerDraft("era", "era.ties", {**values, "n": era.ties}, [Item("row", "", row=r) for r in rows],
