@@ -39,7 +39,6 @@ class Filters:
     calendar: str = "jalali"
     month: int | None = None
     section: str | None = None
-    rows: tuple[int, ...] | None = None  # a follow-up's "those": the rows of the previous answer
 
     def is_empty(self) -> bool:
         return self == Filters()

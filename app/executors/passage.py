@@ -57,8 +57,7 @@ class PassageExecutor:
 
     def refuse(self, u: Understanding, probabilities: np.ndarray | None = None) -> AnswerDraft:
         """"The paper does not say", with the nearest passage, for an answer not sure enough to give."""
-        probabilities = self.scored(u) if probabilities is None else probabilities
-        nearest = [self.table.sentences[int(np.argmax(probabilities))]]
+        nearest = self.nearest(u, probabilities)
         return AnswerDraft("abstain", "passage.abstain", {}, [Item("sentence", "", sentence=s.id) for s in nearest],
                            sentence_citations(nearest), abstained=True)
 
@@ -77,8 +76,9 @@ class PassageExecutor:
         inside = np.array([s.paragraph in near for s in self.table.sentences])
         return np.where(inside, probabilities, 0.0) if inside.any() else probabilities
 
-    def nearest(self, u: Understanding) -> list[Sentence]:
-        probabilities = self.rank(u)
+    def nearest(self, u: Understanding, probabilities: np.ndarray | None = None) -> list[Sentence]:
+        """The sentence that comes closest to answering (what a refusal points to)."""
+        probabilities = self.scored(u) if probabilities is None else probabilities
         return [self.table.sentences[int(np.argmax(probabilities))]]
 
     def choose(self, u: Understanding, probabilities: np.ndarray) -> list[Sentence]:

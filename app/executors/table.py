@@ -162,8 +162,6 @@ def _has_other_filters(filters: Filters) -> bool:
 
 
 def _matches(a: Agreement, f: Filters, eras: tuple[str, ...]) -> bool:
-    if f.rows is not None and a.row not in f.rows:
-        return False
     if eras and a.era_id not in eras:
         return False
     if f.city and a.city_en not in f.city and not f.country:
