@@ -31,7 +31,7 @@ from app.ranker import Doc2Query, SentenceTable
 from app.render import Renderer
 from app.retrieval import Hit, Retriever
 from app.types import Answer, AnswerDraft
-from app.understand import Understander, Understanding
+from app.understand import Understander, Understanding, best
 
 MAX_QUESTION_CHARS = 500
 
@@ -66,10 +66,6 @@ def clean_question(question: object) -> str:
             f"The question is too long ({len(text):,} characters); please keep it under {MAX_QUESTION_CHARS}.",
             f"پرسش بیش از حد طولانی است ({len(text):,} نویسه)؛ لطفاً آن را به کمتر از {MAX_QUESTION_CHARS} نویسه برسانید.")
     return text
-
-
-def _best(probabilities: dict[str, float]) -> str:
-    return max(probabilities, key=probabilities.get)
 
 
 class Assistant:
@@ -117,7 +113,7 @@ class Assistant:
         """Run the query's route, unless the calibrated confidence says the answer is likely wrong: then refuse."""
         query = u.query
         if query.route == "unanswerable":
-            if query.reason == "entity_not_in_paper" and _best(u.scores["table_op"]) == "membership":
+            if query.reason == "entity_not_in_paper" and best(u.scores["table_op"])[0] == "membership":
                 return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?" — no
             return self.unanswerable.run(u)
         probabilities = self.passages.scored(u) if query.route == "passage" else None

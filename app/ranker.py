@@ -14,7 +14,7 @@ import bm25s
 import numpy as np
 
 from app.corpus import Corpus, Sentence, parent_section
-from app.gazetteer import Gazetteer
+from app.gazetteer import Gazetteer, Mentions
 from app.index import SearchIndex
 from app.normalize import stem_en, tokens
 
@@ -64,6 +64,17 @@ class RankQuery:
     names: frozenset[str]
     eras: frozenset[str]
     context: tuple[str, ...] = ()  # sentence ids of the previous answer
+
+
+def rank_query(vector: np.ndarray, text: str, lang: str, asks: dict, sections: dict, mentions: Mentions,
+               context: tuple[str, ...] = (), section: str | None = None) -> RankQuery:
+    """What the ranker needs of a question, from what understanding found in it (the same in training and at
+    run time); `section`: one the conversation named before."""
+    return RankQuery(vector=vector, lemmas=lemmas(text), lang=lang, asks=asks, sections=sections,
+                     named_sections=tuple(filter(None, (section, *mentions.sections))),
+                     names=frozenset(m.entity.key for m in mentions.found if m.entity.kind != "tehran"),
+                     eras=frozenset(e for kind in ("era", "head") for x in mentions.of(kind) for e in x.eras),
+                     context=context)
 
 
 class SentenceTable:

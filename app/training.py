@@ -34,7 +34,7 @@ from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
                        nearest_by_route, passage_stats)
 from app.normalize import words
-from app.ranker import FEATURES, Doc2Query, RankQuery, SentenceTable, features, lemmas, section_class
+from app.ranker import FEATURES, Doc2Query, RankQuery, SentenceTable, features, rank_query, section_class
 from app.types import UNRECORDED
 
 FOLDS = 5
@@ -71,7 +71,7 @@ def known_words(questions: list[BankQuestion]) -> frozenset[str]:
     return frozenset(known | {w for w, groups in unanswerable.items() if len(groups) >= 3})
 
 
-def head_targets(examples: list[Example]) -> dict[str, list[tuple[int, str]]]:
+def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tuple[int, str]]]:
     """For each head, (example index, class) of the examples that teach it."""
     targets: dict[str, list[tuple[int, str]]] = {name: [] for name in (
         "route", "table_op", "era_op", "by", "table_attribute", "era_attribute", "meta_attribute", "asks", "reason",
@@ -96,7 +96,7 @@ def head_targets(examples: list[Example]) -> dict[str, list[tuple[int, str]]]:
             targets["meta_attribute"].append((i, q.attribute))
         if q.route == "passage":
             targets["asks"].append((i, q.asks))
-            targets["section"].append((i, example_section(example)))
+            targets["section"].append((i, section_class(corpus.sentence_by_id[q.gold[0]])))
         if q.route == "unanswerable":
             targets["reason"].append((i, q.reason))
             if q.reason == "attribute_not_recorded" and any(m.entity.rows for m in example.mentions.found
@@ -111,11 +111,6 @@ def head_targets(examples: list[Example]) -> dict[str, list[tuple[int, str]]]:
                 same = (q.op, q.by, q.attribute) == (before.op, before.by, before.attribute)
                 targets["keep_op"].append((i, "yes" if same else "no"))
     return targets
-
-
-def example_section(example: Example) -> str:
-    corpus_sentence = example.question.query.gold[0]
-    return "table1" if corpus_sentence.startswith("table1") else corpus_sentence.split(".")[0]
 
 
 def year_mode(example: Example) -> str | None:
@@ -183,7 +178,7 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     nearest = np.stack([nearest_by_route(similarities[i], routes, exclude=folds == folds[i])
                         for i in range(len(examples))])  # cross-fitted: a question's own fold is hidden
     x_dense = dense_features(vectors, mentions_plain, nearest)
-    targets = head_targets(examples)
+    targets = head_targets(examples, corpus)
     say("Training the heads…")
     heads, figures, oof = {}, {}, {}
     for name, pairs in targets.items():
@@ -209,7 +204,7 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     rank_rows, rank_labels, rank_owner = [], [], []
     for i in passage:
         example = examples[i]
-        query = rank_query(example, vectors[i], oof["asks"].get(i, {}), oof["section"].get(i, {}))
+        query = example_rank_query(example, vectors[i], oof["asks"].get(i, {}), oof["section"].get(i, {}))
         exclude = d2q_fold == own_fold[i] if i in own_fold else None
         rows = features(table, query, doc2query.scores(vectors[i], exclude=exclude))
         gold = {table.index[g] for g in example.question.query.gold if g in table.index}
@@ -224,7 +219,7 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
         route = oof["route"].get(i) or {}
         if i not in stats and route and max(route, key=route.get) == "passage":
             u_scores = {name: heads[name].predict(x_sparse[i], x_dense[i:i + 1])[0] for name in ("asks", "section")}
-            query = rank_query(example, vectors[i], u_scores["asks"], u_scores["section"])
+            query = example_rank_query(example, vectors[i], u_scores["asks"], u_scores["section"])
             probabilities = ranker.proba(features(table, query, doc2query.scores(vectors[i])))
             stats[i] = (*passage_stats(probabilities, paragraphs), False)
     calibrator, figures["abstention"] = fit_calibrator(examples, oof["route"], stats)
@@ -262,20 +257,13 @@ def embed_bank(embedder: Embedder, texts: list[str], say: Progress, cache_dir: P
     return np.stack([known[t] for t in texts]).astype(np.float32)
 
 
-def rank_query(example: Example, vector: np.ndarray, asks: dict, sections: dict) -> RankQuery:
+def example_rank_query(example: Example, vector: np.ndarray, asks: dict, sections: dict) -> RankQuery:
+    """The ranker's view of a bank question; a follow-up to a passage answer has that answer's gold as context."""
     q = example.question
     context: tuple[str, ...] = ()
     if q.query.followup and q.context and q.context[-1][1].route == "passage":
         context = q.context[-1][1].gold
-    mentions = example.mentions
-    return RankQuery(vector=vector, lemmas=lemmas(q.question), lang=q.lang, asks=asks, sections=sections,
-                     named_sections=tuple(mentions.sections), names=query_names(mentions),
-                     eras=frozenset(e for kind in ("era", "head") for x in mentions.of(kind) for e in x.eras),
-                     context=context)
-
-
-def query_names(mentions: Mentions) -> frozenset[str]:
-    return frozenset(m.entity.key for m in mentions.found if m.entity.kind != "tehran")
+    return rank_query(vector, q.question, q.lang, asks, sections, example.mentions, context)
 
 
 def _folds(groups: list[str]) -> np.ndarray:

@@ -57,7 +57,7 @@ class Understander:
         self.featurizer = Featurizer()
         self.bank_routes = np.array(model.bank_routes)
 
-    def scores(self, text: str, mentions: Mentions, vector: np.ndarray, has_context: bool) -> dict:
+    def scores(self, mentions: Mentions, vector: np.ndarray, has_context: bool) -> dict:
         """Every head's class probabilities for one question."""
         x_sparse = self.featurizer.sparse([masked_text(mentions)])
         nearest = nearest_by_route(self.model.bank_vectors @ vector, self.bank_routes)
@@ -68,7 +68,7 @@ class Understander:
         mentions = self.gazetteer.find(text, self.model.known_words)
         vector = self.embed_query(text)
         previous = history[-1] if history else None
-        scores = self.scores(text, mentions, vector, previous is not None)
+        scores = self.scores(mentions, vector, previous is not None)
         query = self.query_from(scores, mentions)
         context: tuple[str, ...] = ()
         search_text = text
@@ -79,23 +79,23 @@ class Understander:
         return Understanding(query, text, lang, vector, mentions, scores, context, search_text)
 
     def query_from(self, scores: dict, mentions: Mentions) -> Query:
-        route, confidence = _best(scores["route"])
+        route, confidence = best(scores["route"])
         op = by = attribute = asks = reason = None
         if route == "table":
-            op = _best(scores["table_op"])[0]
+            op = best(scores["table_op"])[0]
             if op in ("most", "least", "group", "compare"):
-                by = _best(scores["by"])[0]
+                by = best(scores["by"])[0]
             if op == "lookup":
-                attribute = _best({k: v for k, v in scores["table_attribute"].items() if k != UNRECORDED})[0]
+                attribute = best({k: v for k, v in scores["table_attribute"].items() if k != UNRECORDED})[0]
         elif route == "era":
-            op = _best(scores["era_op"])[0]
-            attribute = _best(scores["era_attribute"])[0] if op == "lookup" else None
+            op = best(scores["era_op"])[0]
+            attribute = best(scores["era_attribute"])[0] if op == "lookup" else None
         elif route == "meta":
-            attribute = _best(scores["meta_attribute"])[0]
+            attribute = best(scores["meta_attribute"])[0]
         elif route == "passage":
-            asks = _best(scores["asks"])[0]
+            asks = best(scores["asks"])[0]
         else:
-            reason = _best(scores["reason"])[0]
+            reason = best(scores["reason"])[0]
         route, op, attribute, reason = _recorded_or_not(route, op, attribute, reason, scores, mentions)
         sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
         return Query(route=route, op=op, by=by, attribute=attribute, filters=self.filters(scores, mentions),
@@ -105,8 +105,8 @@ class Understander:
     def filters(self, scores: dict, mentions: Mentions) -> Filters:
         eras = [e for kind in ("era", "head") for entity in mentions.of(kind) for e in entity.eras]
         concepts = mentions.keys("concept")
-        sister = _best(scores["sister_city"])[0]
-        year_from, year_to, calendar = _years(mentions.years, _best(scores["year_mode"])[0])
+        sister = best(scores["sister_city"])[0]
+        year_from, year_to, calendar = _years(mentions.years, best(scores["year_mode"])[0])
         month = mentions.months[0] if mentions.months else None
         return Filters(
             era=tuple(dict.fromkeys(eras)), concept=concepts[0] if concepts and not eras else None,
@@ -136,7 +136,7 @@ def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Menti
     """A question about a tie of Table 2 is answerable when what it asks is something the table records. The
     attribute head, trained on both kinds, overrules the route head when it is sure (RECORDED_AT)."""
     names_a_tie = any(m.entity.rows for m in mentions.found if m.entity.kind in ("city", "country"))
-    asked, probability = _best(scores["table_attribute"])
+    asked, probability = best(scores["table_attribute"])
     if route == "unanswerable" and reason == "attribute_not_recorded" and names_a_tie and asked != UNRECORDED \
             and probability >= RECORDED_AT:
         return "table", "lookup", asked, None
@@ -145,7 +145,8 @@ def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Menti
     return route, op, attribute, reason
 
 
-def _best(probabilities: dict[str, float]) -> tuple[str, float]:
+def best(probabilities: dict[str, float]) -> tuple[str, float]:
+    """The most likely class of a head's probabilities, with its probability."""
     name = max(probabilities, key=probabilities.get)
     return name, probabilities[name]
 

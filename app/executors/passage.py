@@ -7,7 +7,7 @@ import numpy as np
 from app.corpus import Corpus, Sentence
 from app.executors.common import sentence_citations
 from app.model import Ranker, passage_stats
-from app.ranker import Doc2Query, RankQuery, SentenceTable, features, lemmas
+from app.ranker import Doc2Query, SentenceTable, features, rank_query
 from app.types import AnswerDraft, Item
 from app.understand import Understanding
 
@@ -23,21 +23,17 @@ class PassageExecutor:
         self.corpus, self.table, self.doc2query, self.ranker = corpus, table, doc2query, ranker
         self.paragraphs = [s.paragraph for s in table.sentences]
         self.order = {s.id: n for n, s in enumerate(corpus.sentences)}
+        self.paragraph_ids = [p.id for p in corpus.paragraphs]
+        self.paragraph_at = {pid: n for n, pid in enumerate(self.paragraph_ids)}
 
     def rank(self, u: Understanding) -> np.ndarray:
         """P(answers the question) for every candidate sentence."""
-        mentions = u.mentions
-        query = RankQuery(
-            vector=u.vector, lemmas=lemmas(u.text), lang=u.lang, asks=u.scores.get("asks", {}),
-            sections=u.scores.get("section", {}),
-            named_sections=tuple(filter(None, (u.query.filters.section, *mentions.sections))),
-            names=frozenset(m.entity.key for m in mentions.found if m.entity.kind != "tehran"),
-            eras=frozenset(e for kind in ("era", "head") for x in mentions.of(kind) for e in x.eras),
-            context=u.context)
+        query = rank_query(u.vector, u.text, u.lang, u.scores.get("asks", {}), u.scores.get("section", {}),
+                           u.mentions, u.context, u.query.filters.section)
         return self.ranker.proba(features(self.table, query, self.doc2query.scores(u.vector)))
 
     def scored(self, u: Understanding) -> np.ndarray:
-        """The ranker's probabilities, restricted to the previous answer's section for a follow-up."""
+        """The ranker's probabilities, restricted near the previous answer for a passage follow-up."""
         return self.within_context(u, self.rank(u))
 
     def stats(self, probabilities: np.ndarray) -> tuple[float, float, float]:
@@ -47,8 +43,7 @@ class PassageExecutor:
         probabilities = self.scored(u) if probabilities is None else probabilities
         chosen = self.choose(u, probabilities)
         items = [Item("sentence", "", sentence=s.id) for s in chosen]
-        draft = AnswerDraft("passage", "passage.answer", {}, items, sentence_citations(chosen),
-                            confidence=float(probabilities.max()))
+        draft = AnswerDraft("passage", "passage.answer", {}, items, sentence_citations(chosen))
         missing = self.missing_shape(u, chosen)
         if missing:
             draft.kind, draft.abstained = "abstain", True
@@ -64,13 +59,12 @@ class PassageExecutor:
     def within_context(self, u: Understanding, probabilities: np.ndarray) -> np.ndarray:
         """A follow-up to a passage answer ("why?", "which source?") is answered from the paragraphs of that answer
         and the ones beside them."""
-        paragraphs = [p.id for p in self.corpus.paragraphs]
         near = set()
         for sentence_id in u.context:
             sentence = self.corpus.sentence_by_id.get(sentence_id)
             if sentence:
-                where = paragraphs.index(sentence.paragraph)
-                near.update(paragraphs[max(0, where - 1):where + 2])
+                where = self.paragraph_at[sentence.paragraph]
+                near.update(self.paragraph_ids[max(0, where - 1):where + 2])
         if not u.query.followup or not near:
             return probabilities
         inside = np.array([s.paragraph in near for s in self.table.sentences])
