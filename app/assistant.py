@@ -26,7 +26,7 @@ from app.gazetteer import Gazetteer
 from app.index import INDEX_DIR, Progress, open_index
 from app.llm import LLMConfig, phrase
 from app.model_store import open_model
-from app.normalize import clean_text, detect_lang, has_letters, strip_markup
+from app.normalize import clean_text, detect_lang, has_letters, strip_markup, to_persian_digits
 from app.ranker import Doc2Query, SentenceTable
 from app.render import Renderer
 from app.retrieval import Hit, Retriever
@@ -49,22 +49,25 @@ class QuestionError(ValueError):
 
 
 
+def too_long(length: int) -> QuestionError:
+    limit = MAX_QUESTION_CHARS
+    return QuestionError(
+        f"The question is too long ({length:,} characters); please keep it under {limit}.",
+        to_persian_digits(f"پرسش بیش از حد طولانی است ({length} نویسه)؛ لطفاً آن را به کمتر از {limit} نویسه برسانید."))
+
+
 def clean_question(question: object) -> str:
     """The question as plain text: markup and control characters removed, whitespace collapsed.
     Raises QuestionError for empty, meaningless or over-long input."""
     if not isinstance(question, str):
         raise QuestionError("The question must be text.", "پرسش باید متن باشد.")
     if len(question) > MAX_QUESTION_CHARS * 4:  # don't even clean a pasted book
-        raise QuestionError(
-            f"The question is too long ({len(question):,} characters); please keep it under {MAX_QUESTION_CHARS}.",
-            f"پرسش بیش از حد طولانی است ({len(question):,} نویسه)؛ لطفاً آن را به کمتر از {MAX_QUESTION_CHARS} نویسه برسانید.")
+        raise too_long(len(question))
     text = strip_markup(clean_text(question))
     if not text or not has_letters(text):
         raise QuestionError("Please type a question about the paper.", "لطفاً پرسشی درباره مقاله بنویسید.")
     if len(text) > MAX_QUESTION_CHARS:
-        raise QuestionError(
-            f"The question is too long ({len(text):,} characters); please keep it under {MAX_QUESTION_CHARS}.",
-            f"پرسش بیش از حد طولانی است ({len(text):,} نویسه)؛ لطفاً آن را به کمتر از {MAX_QUESTION_CHARS} نویسه برسانید.")
+        raise too_long(len(text))
     return text
 
 

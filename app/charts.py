@@ -20,6 +20,17 @@ WORLD = Path(__file__).resolve().parent / "assets" / "world_110m.geojson"
 ERA_COLOURS = {"4-1-3": "#1b9e77", "4-1-4": "#d95f02", "4-1-5": "#7570b3", "4-1-6": "#e7298a"}
 
 
+# A Vega expression that writes an axis label's digits in Persian (Vega has no numeral-system option).
+PERSIAN_LABEL = "datum.label"
+for _digit in range(10):
+    PERSIAN_LABEL = f"replace({PERSIAN_LABEL}, /{_digit}/g, '{to_persian_digits(str(_digit))}')"
+
+
+def axis(lang: str, **options) -> alt.Axis:
+    """An axis whose labels use the interface's digits."""
+    return alt.Axis(labelExpr=PERSIAN_LABEL, **options) if lang == "fa" else alt.Axis(**options)
+
+
 @lru_cache(maxsize=1)
 def world_features() -> list[dict]:
     features = json.loads(WORLD.read_text(encoding="utf-8"))["features"]
@@ -33,12 +44,14 @@ def era_label(era: Era, lang: str) -> str:
 
 
 def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, lang: str = "en") -> pd.DataFrame:
-    """Table 2 as a DataFrame with both calendars, labelled for `lang`."""
+    """Table 2 as a DataFrame with both calendars, labelled for `lang` (text in Persian digits for "fa")."""
+    shown = to_persian_digits if lang == "fa" else str
     rows = []
     for a in agreements if agreements is not None else corpus.agreements:
         era = corpus.era_by_id[a.era_id]
         rows.append({
-            "row": a.row, "date_sh": a.date_as_printed, "year_sh": a.year, "date_ce": a.date_gregorian,
+            "row": a.row, "row_label": shown(str(a.row)), "date_sh": shown(a.date_as_printed), "year_sh": a.year,
+            "date_ce": shown(a.date_gregorian),
             "start": pd.Timestamp(a.gregorian_start), "city": a.city_fa if lang == "fa" else a.city_en,
             "country": a.country_fa if lang == "fa" else a.country_en,
             "continent": CONTINENT_NAMES_FA[a.continent] if lang == "fa" else a.continent,
@@ -46,6 +59,45 @@ def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, 
             "era": era_label(era, lang), "era_id": a.era_id,
         })
     return pd.DataFrame(rows)
+
+
+# Where a city's name may sit around its dot (Vega text-mark options), tried in this order.
+LABEL_PLACES = {"above": {"dy": -9}, "below": {"dy": 12}, "right": {"dx": 6, "align": "left"},
+                "left": {"dx": -6, "align": "right"}}
+
+
+def _label_box(x: float, y: float, text: str, place: str) -> tuple[float, float, float, float]:
+    """The label's rough box in pixels (10 px font: ~5.5 px a letter, 12 px a line)."""
+    width = 5.5 * len(text)
+    left = {"above": x - width / 2, "below": x - width / 2, "right": x + 6, "left": x - 6 - width}[place]
+    top = {"above": y - 15, "below": y + 6, "right": y - 6, "left": y - 6}[place]
+    return left, top, left + width, top + 12
+
+
+def place_labels(frame: pd.DataFrame, pixels_per_degree: float) -> list[str]:
+    """A place for each city's label (LABEL_PLACES) so that labels overlap as little as possible: greedy,
+    west to east, each label taking the first place that overlaps no label placed before it."""
+    placed: list[tuple[float, float, float, float]] = []
+    places = ["above"] * len(frame)
+    for i in sorted(range(len(frame)), key=lambda i: frame["lon"].iloc[i]):
+        x, y = frame["lon"].iloc[i] * pixels_per_degree, -frame["lat"].iloc[i] * pixels_per_degree * 1.2
+        text = str(frame["city"].iloc[i])
+
+        def overlap(place: str) -> float:
+            a = _label_box(x, y, text, place)
+            return sum(max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+                       for b in placed)
+        places[i] = min(LABEL_PLACES, key=lambda place: (overlap(place) > 0, overlap(place)))
+        placed.append(_label_box(x, y, text, places[i]))
+    return places
+
+
+def tie_tooltip(lang: str) -> list[alt.Tooltip]:
+    """What hovering over a tie shows, with translated titles."""
+    titles = {"city": ("شهر", "City"), "country": ("کشور", "Country"), "date_sh": ("تاریخ (شمسی)", "Date (SH)"),
+              "date_ce": ("تاریخ (میلادی)", "Date (CE)"), "document": ("نوع سند", "Document"),
+              "row_label": ("ردیف", "Row")}
+    return [alt.Tooltip(f"{field}:N", title=fa if lang == "fa" else en) for field, (fa, en) in titles.items()]
 
 
 def world_map(corpus: Corpus, cities: list[CityPoint], era_ids: list[str], lang: str = "en",
@@ -63,23 +115,19 @@ def world_map(corpus: Corpus, cities: list[CityPoint], era_ids: list[str], lang:
                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
     land = alt.Chart(alt.Data(values=world_features())).mark_geoshape(
         fill="#eceff3", stroke="#b8c0cc", strokeWidth=0.4).project(type="equalEarth")
-    tooltip = [alt.Tooltip("city:N", title="شهر" if lang == "fa" else "City"),
-               alt.Tooltip("country:N", title="کشور" if lang == "fa" else "Country"),
-               alt.Tooltip("date_sh:N", title="تاریخ (شمسی)" if lang == "fa" else "Date (SH)"),
-               alt.Tooltip("date_ce:N", title="تاریخ (میلادی)" if lang == "fa" else "Date (CE)"),
-               alt.Tooltip("document:N", title="نوع سند" if lang == "fa" else "Document"),
-               alt.Tooltip("row:Q", title="ردیف" if lang == "fa" else "Row")]
+    tooltip = tie_tooltip(lang)
     links = alt.Chart(frame).mark_rule(opacity=0.45, strokeWidth=1).encode(
         longitude="tehran_lon:Q", latitude="tehran_lat:Q", longitude2="lon:Q", latitude2="lat:Q", color=colour)
     points = alt.Chart(frame).mark_circle(size=70, opacity=0.95, stroke="white", strokeWidth=0.8).encode(
         longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=tooltip)
-    labels = alt.Chart(frame).mark_text(dy=-9, fontSize=10, color="#333").encode(
-        longitude="lon:Q", latitude="lat:Q", text="city:N")
+    frame["place"] = place_labels(frame, width / 360)
+    labels = [alt.Chart(frame[frame.place == name]).mark_text(fontSize=10, color="#333", **mark).encode(
+        longitude="lon:Q", latitude="lat:Q", text="city:N") for name, mark in LABEL_PLACES.items()]
     home = alt.Chart(pd.DataFrame([{"lat": tehran.lat, "lon": tehran.lon,
                                     "city": tehran.city_fa if lang == "fa" else tehran.city_en}])).mark_point(
         shape="diamond", size=160, filled=True, color="#111").encode(longitude="lon:Q", latitude="lat:Q",
                                                                        tooltip=["city:N"])
-    layers = [land, links, points, labels, home] if len(era_ids) == 1 else [land, links, points, home]
+    layers = [land, links, points, *labels, home] if len(era_ids) == 1 else [land, links, points, home]
     return alt.layer(*layers).project(type="equalEarth").properties(
         width=width, height=height)
 
@@ -93,13 +141,13 @@ def timeline(corpus: Corpus, lang: str = "en", width: int = 760) -> alt.LayerCha
                           for e in corpus.eras if e.id in ERA_COLOURS])
     scale = alt.Scale(domain=list(bands["era"]), range=list(ERA_COLOURS.values()))
     band = alt.Chart(bands).mark_rect(opacity=0.15).encode(
-        x=alt.X("from:T", title="سال میلادی" if lang == "fa" else "Year (CE)"), x2="to:T",
+        x=alt.X("from:T", title="سال میلادی" if lang == "fa" else "Year (CE)", axis=axis(lang)), x2="to:T",
         color=alt.Color("era:N", scale=scale, title="دوره" if lang == "fa" else "Era",
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=320)))
     points = alt.Chart(frame).mark_circle(size=90).encode(
         x="start:T", y=alt.Y("continent:N", title="قاره" if lang == "fa" else "Continent"),
         color=alt.Color("era:N", scale=scale),
-        tooltip=["city:N", "country:N", "date_sh:N", "date_ce:N", "document:N", "row:Q"])
+        tooltip=tie_tooltip(lang))
     return alt.layer(band, points).properties(width=width, height=260)
 
 
@@ -108,9 +156,10 @@ def counts_chart(frame: pd.DataFrame, field: str, lang: str, title: str) -> alt.
     counts = frame.groupby(field).size().reset_index(name="ties").sort_values("ties", ascending=False)
     counts["label"] = [to_persian_digits(str(n)) if lang == "fa" else str(n) for n in counts["ties"]]
     y = alt.Y(f"{field}:N", sort=list(counts[field]), title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("ties:Q", title="پیوندها" if lang == "fa" else "Ties", axis=alt.Axis(tickMinStep=1),
+    ties = "پیوندها" if lang == "fa" else "Ties"
+    x = alt.X("ties:Q", title=ties, axis=axis(lang, tickMinStep=1),
               scale=alt.Scale(domainMin=0, nice=True))
     height = max(150, 44 * len(counts))
-    bars = alt.Chart(counts).mark_bar(color="#4c78a8").encode(x=x, y=y, tooltip=[f"{field}:N", "ties:Q"])
+    bars = alt.Chart(counts).mark_bar(color="#4c78a8").encode(x=x, y=y, tooltip=[alt.Tooltip(f"{field}:N", title=title), alt.Tooltip("label:N", title=ties)])
     text = alt.Chart(counts).mark_text(align="left", dx=4).encode(x=x, y=y, text="label:N")
     return alt.layer(bars, text, height=height).properties(title=title)

@@ -8,7 +8,8 @@ Layout of `index/<embedder slug>/`:
                    the sentences that answer a question)
 - `manifest.json`  corpus fingerprint, embedder name and dim, library versions, build time, file checksums
 
-`open_index` rebuilds when the index is missing, stale (corpus or embedder changed) or corrupted.
+`open_index` uses the index under `index/`, else the one shipped in `app/trained/index/` (the default
+embedder's, rebuilt by `scripts/train.py`), and rebuilds when neither is valid for the corpus and embedder.
 Builds are atomic: everything is written to a temporary folder that replaces the old one only
 when complete, so a failed or interrupted build never leaves a broken index behind.
 """
@@ -36,6 +37,9 @@ from app.embedding import Embedder
 from app.normalize import tokens
 
 INDEX_DIR = Path(os.environ.get("PAPER_INDEX_DIR") or Path(__file__).resolve().parent.parent / "index")
+# A prebuilt index for the default embedder ships with the code, so that a fresh clone starts in seconds;
+# it is used only while it matches the corpus (fingerprint) and its own checksums.
+SHIPPED_INDEX_DIR = Path(__file__).resolve().parent / "trained" / "index"
 FORMAT_VERSION = 3
 Progress = Callable[[str], None]
 
@@ -191,13 +195,30 @@ def load_index(path: Path, corpus: Corpus, embedder: Embedder) -> SearchIndex:
 
 def open_index(embedder: Embedder, corpus: Corpus | None = None, root: Path = INDEX_DIR,
                corpus_dir: Path = CORPUS_DIR, progress: Progress | None = None) -> tuple[Corpus, SearchIndex]:
-    """The corpus and a valid index for it, building the index when missing, stale or corrupted."""
+    """The corpus and a valid index for it: the one under `root`, else the shipped one, else a new build."""
     corpus = corpus or load_corpus(corpus_dir)
-    path = index_path(embedder.name, root)
-    try:
-        return corpus, load_index(path, corpus, embedder)
-    except IndexError_ as reason:
-        if progress:
-            progress(f"Building the search index ({reason})…")
-        return corpus, build_index(corpus, embedder, root, progress)
+    reasons = []
+    for path in dict.fromkeys([index_path(embedder.name, root), index_path(embedder.name, SHIPPED_INDEX_DIR)]):
+        try:
+            return corpus, load_index(path, corpus, embedder)
+        except IndexError_ as reason:
+            reasons.append(reason)
+    if progress:
+        progress(f"Building the search index ({reasons[0]})…")
+    return corpus, build_index(corpus, embedder, root, progress)
 
+
+def ship_index(index: SearchIndex, shipped_root: Path = SHIPPED_INDEX_DIR) -> Path:
+    """Copy a built index (without training caches) to the shipped folder, atomically."""
+    target = index_path(index.manifest["embedder"], shipped_root)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".ship-{target.name}-", dir=target.parent))
+    try:
+        for name in _ARTIFACTS + ("manifest.json",):
+            source = index.path / name
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, temp / name)
+        install_folder(temp, target)
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return target

@@ -235,10 +235,11 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
 
 
 def embed_bank(embedder: Embedder, texts: list[str], say: Progress, cache_dir: Path | None = None) -> np.ndarray:
-    """Query vectors of the bank's questions, reusing those of an earlier training (kept beside the index)."""
+    """Query vectors of the bank's questions, reusing those of an earlier training (`index/bank-vectors/`)."""
     from app.index import INDEX_DIR, index_path
 
-    cache = index_path(embedder.name, cache_dir or INDEX_DIR) / "bank-vectors.npz"
+    # beside the index folder, not in it: a rebuilt index must not throw the bank's vectors away
+    cache = index_path(embedder.name, Path(cache_dir or INDEX_DIR) / "bank-vectors") / "bank-vectors.npz"
     known: dict[str, np.ndarray] = {}
     if cache.exists():
         try:

@@ -87,7 +87,7 @@ def test_ask_in_persian_and_english_and_open_a_citation(server, tmp_path):
 
         box.fill("در دوره تقابل چند پیوند خواهرشهری ایجاد شد و با کدام شهرها؟")
         box.press("Enter")
-        page.wait_for_selector("text=جدول ۲، ردیف ۱۴", timeout=60_000)
+        page.wait_for_selector("text=جدول ۲، ردیف‌های \u2066۱۴–۱۸\u2069", timeout=60_000)
         answer = page.locator("div.bidi[dir='rtl']").filter(has_text="مینسک").first
         assert "۵ پیوند" in answer.inner_text()
         snap(page, "screenshot-chat-fa.png")
@@ -95,7 +95,7 @@ def test_ask_in_persian_and_english_and_open_a_citation(server, tmp_path):
         box.fill("How does the paper define city diplomacy?")
         box.press("Enter")
         page.wait_for_selector("text=local governments", timeout=60_000)
-        page.get_by_text("بخش ۳-۲، بند ۱").last.click()
+        page.locator("[data-testid=stExpander] summary").filter(has_text="بخش \u2066۳-۲\u2069، بند ۱").last.click()
         mark = page.locator("mark").filter(has_text="city diplomacy refers to").first
         mark.wait_for(timeout=30_000)
         assert page.locator("mark").filter(has_text="اطلاق").count() >= 1  # the Persian original beside it
@@ -109,3 +109,19 @@ def test_ask_in_persian_and_english_and_open_a_citation(server, tmp_path):
         snap(page, "screenshot-map.png")
         browser.close()
     assert (tmp_path / "screenshot-chat-fa.png").stat().st_size > 10_000
+
+
+def test_persian_on_a_phone_shows_nothing_of_the_collapsed_sidebar(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(server)
+        page.get_by_placeholder("پرسش خود را درباره مقاله به فارسی یا انگلیسی بنویسید…").wait_for(timeout=120_000)
+        page.screenshot(path=str(tmp_path / "phone-fa.png"), full_page=True)
+        sidebar = page.locator('[data-testid="stSidebarUserContent"]')
+        box = sidebar.bounding_box() if sidebar.count() else None
+        assert box is None or box["x"] + box["width"] <= 0 or box["x"] >= 390, box  # entirely off-screen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()

