@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 
 from app.corpus import CONTINENT_NAMES_FA, Agreement, Corpus, Era, Paragraph, section_evidence

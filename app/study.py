@@ -1,19 +1,212 @@
-"""Exam revision: multiple-choice questions generated from Table 2, the eras and the paper, and flashcards.
+"""What every study tool shares (the study data in corpus/study/, citations, labels of ties and eras) and the
+quiz: multiple-choice questions generated from Table 2, the eras and the paper.
 
-Every question is built from the data with exactly one correct option; the explanation cites its source.
+Every question is built from the data with exactly one correct option; the explanation cites its source. A
+generator makes the same choices in both languages for the same random state, so a quiz survives a switch of
+interface language.
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, wraps
+from pathlib import Path
 
-from app.chunking import sentence_spans
-from app.corpus import CONTINENT_NAMES_FA, FOOTNOTE_MARK, Agreement, Corpus
+from app.corpus import CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, Agreement, Corpus, Paragraph
+from app.normalize import fold_digits
 
-DEFINED_SECTIONS = ("3-1", "3-2", "3-3")  # sections whose first sentence defines their title
+STUDY_DIR = CORPUS_DIR / "study"
+LANGS = ("fa", "en")
+Text = dict[str, str]  # {"fa": …, "en": …}
 
+
+# ---------------------------------------------------------------- study data
+
+def _read_json(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"{path}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a JSON object")
+    return data
+
+
+@cache
+def settings() -> dict:
+    """corpus/study/settings.json: which parts of the paper the study tools use."""
+    return _read_json(STUDY_DIR / "settings.json")
+
+
+@cache
+def templates() -> dict[str, Text]:
+    """corpus/study/templates.json: every sentence the study tools write, in both languages."""
+    data = _read_json(STUDY_DIR / "templates.json")
+    for name, value in data.items():
+        if not name.startswith("_") and (not isinstance(value, dict) or set(value) != set(LANGS)):
+            raise ValueError(f"{STUDY_DIR / 'templates.json'}: {name!r} must give exactly 'fa' and 'en'")
+    return data
+
+
+def phrase(name: str, lang: str, **values: object) -> str:
+    """The study template `name` in `lang`, filled with `values`."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'fa' or 'en', got {lang!r}")
+    try:
+        return templates()[name][lang].format(**values)
+    except KeyError as exc:
+        raise ValueError(f"corpus/study/templates.json: {name!r} is missing or lacks the field {exc}") from None
+
+
+def both(name: str, values: Callable[[str], dict] | None = None) -> Text:
+    """The template `name` in both languages; `values(lang)` gives each language's fields."""
+    return {lang: phrase(name, lang, **(values(lang) if values else {})) for lang in LANGS}
+
+
+def per_corpus(fn: Callable) -> Callable:
+    """Cache `fn(corpus, *args)` per corpus object (a Corpus is costly to hash)."""
+    store: dict = {}
+
+    @wraps(fn)
+    def wrapper(corpus: Corpus, *args):
+        hit = store.get((id(corpus), args))
+        if hit is None or hit[0] is not corpus:
+            hit = store[(id(corpus), args)] = (corpus, fn(corpus, *args))
+        return hit[1]
+
+    return wrapper
+
+
+# ---------------------------------------------------------------- citations
+
+def cite_exists(corpus: Corpus, cite: str) -> bool:
+    """Is `cite` a sentence id (3-3.5/2), a paragraph or table-row id (3-4.3, table2.6) or a section id?"""
+    return cite in corpus.sentence_by_id or cite in corpus.paragraph_by_id or cite in corpus.section_by_id
+
+
+def _section_ref(corpus: Corpus, section: str, lang: str) -> str:
+    """"§3-4" («بخش 3-4»), or the title of a section without a number ("Abstract", «چکیده»)."""
+    if any(ch.isdigit() for ch in section):
+        return phrase("cite_section", lang, section=section)
+    title = corpus.section_by_id[section]
+    return title.title_fa if lang == "fa" else title.title_en
+
+
+def cite_label(corpus: Corpus, cite: str, lang: str) -> str:
+    """A citation as a reader sees it: "§3-4 ¶3", "Table 2, row 6", "§3-3 ¶5, sentence 2", "Abstract ¶1"."""
+    if not cite_exists(corpus, cite):
+        raise ValueError(f"unknown citation {cite!r}")
+    if cite in corpus.section_by_id:
+        return _section_ref(corpus, cite, lang)
+    paragraph_id, _, sentence = cite.partition("/")
+    prefix, _, number = paragraph_id.rpartition(".")
+    if prefix in ("table1", "table2"):
+        if number == "0":
+            return phrase("cite_caption", lang, n=prefix[-1])
+        return phrase("cite_row" if prefix == "table2" else "cite_item", lang, row=number, n=number)
+    ref = _section_ref(corpus, prefix, lang)
+    if sentence:
+        return phrase("cite_sentence", lang, ref=ref, n=number, s=sentence)
+    return phrase("cite_paragraph", lang, ref=ref, n=number)
+
+
+def cite_text(corpus: Corpus, cite: str, lang: str) -> str:
+    """The cited words themselves: the sentence, paragraph or section title."""
+    if cite in corpus.sentence_by_id:
+        sentence = corpus.sentence_by_id[cite]
+        return sentence.fa if lang == "fa" else sentence.en
+    if cite in corpus.paragraph_by_id:
+        paragraph = corpus.paragraph_by_id[cite]
+        return paragraph.fa if lang == "fa" else paragraph.en
+    section = corpus.section_by_id[cite]
+    return section.title_fa if lang == "fa" else section.title_en
+
+
+# ---------------------------------------------------------------- shared labels
+
+def era_label(corpus: Corpus, era_id: str, lang: str) -> str:
+    """"reform (Seyyed Mohammad Khatami)"."""
+    era = corpus.era_by_id[era_id]
+    if lang == "fa":
+        return f"{era.short_fa[0]} ({era.head_fa})" if era.head_fa else era.short_fa[0]
+    return f"{era.short_en[0]} ({era.head_en})" if era.head_en else era.short_en[0]
+
+
+def city_label(a: Agreement, lang: str) -> str:
+    return f"{a.city_fa} ({a.country_fa})" if lang == "fa" else f"{a.city_en} ({a.country_en})"
+
+
+def row_source(a: Agreement, lang: str) -> str:
+    """The cited row, as the explanation of an answer: "Table 2, row 6: sister-city pact, 17/12/1379 SH"."""
+    doc_type = a.doc_type_fa if lang == "fa" else a.doc_type_en
+    return phrase("row_source", lang, row=a.row, doc_type=doc_type, date=a.date_as_printed,
+                  gregorian=a.date_gregorian)
+
+
+def clean_item(text: str) -> str:
+    """A list item without its number and trailing web source: "1- Defining clear goals;" → "Defining clear goals"."""
+    text = re.sub(r"^[\d۰-۹١-٩]+\s*[-–.]\s*", "", text)
+    text = re.sub(r"\s*\(www\.[^)]*\)\.?", "", text)
+    return text.strip(" ؛;.")
+
+
+def conditions(corpus: Corpus) -> list[Paragraph]:
+    """The numbered conditions of section 3-4."""
+    return [p for p in corpus.section_paragraphs(settings()["conditions_section"]) if p.kind == "list_item"]
+
+
+def goals(corpus: Corpus) -> list[Paragraph]:
+    """The goals listed in Table 1."""
+    return [p for p in corpus.paragraphs if p.table == settings()["goals_table"] and p.kind == "list_item"]
+
+
+def list_intro(corpus: Corpus, first_item_id: str) -> str:
+    """The paragraph or caption that introduces the list starting at `first_item_id` (3-4.2, table1.0)."""
+    order = corpus.paragraph_by_id[first_item_id].order
+    return [p for p in corpus.paragraphs if p.order < order and p.kind in ("paragraph", "caption")][-1].id
+
+
+@dataclass(frozen=True)
+class Definition:
+    section: str
+    paragraph: str
+    sentence: str  # sentence id
+    term: Text
+    text: Text  # the defining sentence
+    masked: Text  # the sentence with the term replaced by "…"
+
+
+def _mask(sentence: str, term: str) -> str:
+    return re.sub(re.escape(term).replace(r"\ ", r"[\s\-]"), "…", sentence, flags=re.I)
+
+
+@per_corpus
+def _definitions_cached(corpus: Corpus) -> tuple[Definition, ...]:
+    out = []
+    for section_id in settings()["definition_sections"]:
+        section = corpus.section_by_id[section_id]
+        paragraph = corpus.section_paragraphs(section_id)[0]
+        sentence = next(s for s in corpus.sentences if s.paragraph == paragraph.id)
+        term = {"fa": section.title_fa, "en": section.title_en}
+        text = {"fa": FOOTNOTE_MARK.sub("", sentence.fa).strip(), "en": FOOTNOTE_MARK.sub("", sentence.en).strip()}
+        masked = {lang: _mask(text[lang], term[lang]) for lang in LANGS}
+        if all("…" in masked[lang] for lang in LANGS):
+            out.append(Definition(section_id, paragraph.id, sentence.id, term, text, masked))
+    return tuple(out)
+
+
+def definitions(corpus: Corpus) -> list[Definition]:
+    """The sections that open by defining their title (3-1, 3-2, 3-3), the term masked in both languages."""
+    return list(_definitions_cached(corpus))
+
+
+# ---------------------------------------------------------------- the quiz
 
 @dataclass(frozen=True)
 class QuizQuestion:
@@ -25,154 +218,117 @@ class QuizQuestion:
     source: dict = field(default_factory=dict)  # {"row": 6} or {"paragraph": "3-4.5", "section": "3-4"}
 
 
-@dataclass(frozen=True)
-class Flashcard:
-    front: str
-    back: str
-    source: str
-
-
-def _era_label(corpus: Corpus, era_id: str, lang: str) -> str:
-    era = corpus.era_by_id[era_id]
-    if lang == "fa":
-        return f"{era.short_fa[0]} ({era.head_fa})" if era.head_fa else era.short_fa[0]
-    return f"{era.short_en[0]} ({era.head_en})" if era.head_en else era.short_en[0]
-
-
-def _shuffle(rng: random.Random, correct: str, distractors: list[str]) -> tuple[tuple[str, ...], int]:
-    options = [correct] + [d for d in dict.fromkeys(distractors) if d != correct][:3]
-    rng.shuffle(options)
-    return tuple(options), options.index(correct)
-
-
-def _row_source(a: Agreement, lang: str) -> str:
-    """The cited row, as the explanation of an answer: "Table 2, row 6: sister-city pact, 17/12/1379 SH"."""
-    if lang == "fa":
-        return f"جدول ۲، ردیف {a.row}: {a.doc_type_fa}، {a.date_as_printed}."
-    return f"Table 2, row {a.row}: {a.doc_type_en}, {a.date_as_printed} SH ({a.date_gregorian})."
-
-
-def _city(a: Agreement, lang: str) -> str:
-    return f"{a.city_fa} ({a.country_fa})" if lang == "fa" else f"{a.city_en} ({a.country_en})"
+def _options(rng: random.Random, correct: object, distractors: list, count: int = 3) -> tuple[list, int]:
+    """The correct key and `count` distractor keys, shuffled; keys are language-independent."""
+    keys = [correct] + [d for d in dict.fromkeys(distractors) if d != correct][:count]
+    rng.shuffle(keys)
+    return keys, keys.index(correct)
 
 
 def era_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     a = rng.choice(corpus.agreements)
     era_ids = sorted({x.era_id for x in corpus.agreements})
-    options, answer = _shuffle(rng, _era_label(corpus, a.era_id, lang),
-                               [_era_label(corpus, e, lang) for e in era_ids if e != a.era_id])
-    prompt = (f"پیوند تهران با {_city(a, lang)} در کدام دوره امضا شد؟" if lang == "fa"
-              else f"In which era was Tehran's tie with {_city(a, lang)} signed?")
-    return QuizQuestion("era_of_tie", prompt, options, answer, _row_source(a, lang), {"row": a.row})
+    keys, answer = _options(rng, a.era_id, [e for e in era_ids if e != a.era_id])
+    return QuizQuestion("era_of_tie", phrase("era_of_tie", lang, city=city_label(a, lang)),
+                        tuple(era_label(corpus, k, lang) for k in keys), answer, row_source(a, lang), {"row": a.row})
 
 
 def ties_in_era(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     era = rng.choice([e for e in corpus.eras if e.ties])
     correct = sum(1 for a in corpus.agreements if a.era_id == era.id)
     pool = [n for n in range(0, 13) if n != correct]
-    distractors = [str(n) for n in sorted(rng.sample(pool, 3))]
-    options, answer = _shuffle(rng, str(correct), distractors)
-    label = _era_label(corpus, era.id, lang)
-    prompt = (f"در دوره {label} چند پیوند خواهرشهری برای تهران ایجاد شد؟" if lang == "fa"
-              else f"How many sister-city ties did Tehran form in the {label} era?")
-    explanation = (f"بخش {era.id} و جدول ۲: {correct} پیوند." if lang == "fa"
-                   else f"Section {era.id} and Table 2: {correct} ties.")
-    return QuizQuestion("ties_in_era", prompt, options, answer, explanation, {"section": era.id})
+    keys, answer = _options(rng, correct, sorted(rng.sample(pool, 3)))
+    prompt = phrase("ties_in_era", lang, era=era_label(corpus, era.id, lang))
+    explanation = phrase("ties_in_era_why", lang, section=era.id, count=correct)
+    return QuizQuestion("ties_in_era", prompt, tuple(str(k) for k in keys), answer, explanation, {"section": era.id})
+
+
+def _doc_type_keys(corpus: Corpus, a: Agreement) -> list[tuple[str, str]]:
+    """Document types (fa, en) that differ from `a`'s, and from each other, in both languages."""
+    seen_fa, seen_en, out = {a.doc_type_fa}, {a.doc_type_en}, []
+    for fa, en in sorted({(x.doc_type_fa, x.doc_type_en) for x in corpus.agreements}):
+        if fa not in seen_fa and en not in seen_en:
+            seen_fa.add(fa)
+            seen_en.add(en)
+            out.append((fa, en))
+    return out
 
 
 def document_type(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     a = rng.choice(corpus.agreements)
-    key = "doc_type_fa" if lang == "fa" else "doc_type_en"
-    types = sorted({getattr(x, key) for x in corpus.agreements if getattr(x, key) != getattr(a, key)})
-    options, answer = _shuffle(rng, getattr(a, key), rng.sample(types, 3))
-    prompt = (f"سند تهران با {_city(a, lang)} از چه نوعی است؟" if lang == "fa"
-              else f"What kind of document did Tehran sign with {_city(a, lang)}?")
-    return QuizQuestion("document_type", prompt, options, answer, _row_source(a, lang), {"row": a.row})
+    correct = (a.doc_type_fa, a.doc_type_en)
+    keys, answer = _options(rng, correct, rng.sample(_doc_type_keys(corpus, a), 3))
+    options = tuple(fa if lang == "fa" else en for fa, en in keys)
+    return QuizQuestion("document_type", phrase("document_type", lang, city=city_label(a, lang)), options, answer,
+                        row_source(a, lang), {"row": a.row})
 
 
 def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     a = rng.choice(corpus.agreements)
     years = sorted({x.year for x in corpus.agreements if x.year != a.year})
-    options, answer = _shuffle(rng, str(a.year), [str(y) for y in rng.sample(years, 3)])
-    prompt = (f"پیوند تهران با {_city(a, lang)} در چه سالی (هجری شمسی) امضا شد؟" if lang == "fa"
-              else f"In which year (SH) was Tehran's tie with {_city(a, lang)} signed?")
-    return QuizQuestion("year_of_tie", prompt, options, answer, _row_source(a, lang), {"row": a.row})
+    keys, answer = _options(rng, a.year, rng.sample(years, 3))
+    return QuizQuestion("year_of_tie", phrase("year_of_tie", lang, city=city_label(a, lang)),
+                        tuple(str(k) for k in keys), answer, row_source(a, lang), {"row": a.row})
+
+
+def continent_name(continent: str, lang: str) -> str:
+    return CONTINENT_NAMES_FA[continent] if lang == "fa" else continent
 
 
 def continent_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
     a = rng.choice(corpus.agreements)
-    name = (lambda c: CONTINENT_NAMES_FA[c]) if lang == "fa" else (lambda c: c)  # noqa: E731
     with_ties = [c for c in CONTINENT_NAMES_FA if any(x.continent == c for x in corpus.agreements)]
-    options, answer = _shuffle(rng, name(a.continent), [name(c) for c in with_ties if c != a.continent])
-    prompt = (f"در شمارش مقاله، {_city(a, lang)} در کدام قاره است؟" if lang == "fa"
-              else f"In the paper's count, which continent is {_city(a, lang)} in?")
+    keys, answer = _options(rng, a.continent, [c for c in with_ties if c != a.continent])
     counts = Counter(x.continent for x in corpus.agreements).most_common()
-    explanation = ("نتیجه‌گیری (بخش ۵): " + "، ".join(f"{CONTINENT_NAMES_FA[c]} {n}" for c, n in counts) + "."
-                   if lang == "fa" else "Conclusion (section 5): " + ", ".join(f"{c} {n}" for c, n in counts) + ".")
-    return QuizQuestion("continent_of_tie", prompt, options, answer, explanation, {"row": a.row, "section": "5"})
+    counted = phrase("list_sep", lang).join(f"{continent_name(c, lang)} {n}" for c, n in counts)
+    return QuizQuestion("continent_of_tie", phrase("continent_of_tie", lang, city=city_label(a, lang)),
+                        tuple(continent_name(k, lang) for k in keys), answer,
+                        phrase("continent_why", lang, counts=counted), {"row": a.row, "section": "5"})
 
 
-def _definitions(corpus: Corpus, lang: str) -> list[tuple[str, str, str]]:
-    """(term, definition with the term masked, paragraph id) for the sections that define their title."""
-    out = []
-    for section_id in DEFINED_SECTIONS:
-        section = corpus.section_by_id[section_id]
-        paragraph = corpus.section_paragraphs(section_id)[0]
-        text = paragraph.fa if lang == "fa" else paragraph.en
-        start, end = sentence_spans(text)[0]
-        sentence = FOOTNOTE_MARK.sub("", text[start:end])
-        term = section.title_fa if lang == "fa" else section.title_en
-        masked = re.sub(re.escape(term).replace(r"\ ", r"[\s\-]"), "…", sentence, flags=re.I)
-        if "…" in masked:
-            out.append((term, masked, paragraph.id))
-    return out
+def distractor_terms(corpus: Corpus) -> list[Text]:
+    """Glossary terms named in settings.json as plausible wrong answers to "which term is defined so?"."""
+    by_en = {t.en: t for t in corpus.glossary}
+    missing = [name for name in settings()["definition_distractors"] if name not in by_en]
+    if missing:
+        raise ValueError(f"corpus/study/settings.json: definition_distractors not in the glossary: {missing}")
+    return [{"fa": by_en[name].fa, "en": by_en[name].en} for name in settings()["definition_distractors"]]
 
 
 def defined_term(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
-    definitions = _definitions(corpus, lang)
-    term, masked, paragraph = rng.choice(definitions)
-    extra = ["دیپلماسی عمومی", "پارادیپلماسی"] if lang == "fa" else ["Public diplomacy", "Paradiplomacy"]
-    options, answer = _shuffle(rng, term, [t for t, _, _ in definitions if t != term] + extra)
-    prompt = (f"مقاله کدام مفهوم را این‌گونه تعریف می‌کند؟ «{masked}»" if lang == "fa"
-              else f"Which term does the paper define like this? “{masked}”")
-    explanation = f"بند {paragraph}." if lang == "fa" else f"Paragraph {paragraph}."
-    return QuizQuestion("defined_term", prompt, options, answer, explanation,
-                        {"paragraph": paragraph, "section": paragraph.split(".")[0]})
-
-
-def _clean_item(text: str) -> str:
-    text = re.sub(r"^[\d۰-۹١-٩]+\s*[-–.]\s*", "", text)
-    text = re.sub(r"\s*\(www\.[^)]*\)\.?", "", text)
-    return text.strip(" ؛;.")
+    found = definitions(corpus)
+    chosen = rng.choice(found)
+    terms = {d.section: d.term for d in found} | {f"glossary:{t['en']}": t for t in distractor_terms(corpus)}
+    keys, answer = _options(rng, chosen.section, [k for k in terms if k != chosen.section])
+    return QuizQuestion("defined_term", phrase("defined_term", lang, text=chosen.masked[lang]),
+                        tuple(terms[k][lang] for k in keys), answer,
+                        phrase("paragraph_why", lang, paragraph=chosen.paragraph),
+                        {"paragraph": chosen.paragraph, "section": chosen.section})
 
 
 def missing_condition(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
-    conditions = [p for p in corpus.section_paragraphs("3-4") if p.kind == "list_item"]
-    goals = [p for p in corpus.paragraphs if p.table == "table1" and p.kind == "list_item"]
-    text = (lambda p: _clean_item(p.fa if lang == "fa" else p.en))  # noqa: E731
-    missing = rng.choice(conditions)
-    shown = "؛ ".join(text(p) for p in conditions if p is not missing) if lang == "fa" else \
-        "; ".join(text(p) for p in conditions if p is not missing)
-    options, answer = _shuffle(rng, text(missing), [text(p) for p in rng.sample(goals, 3)])
-    prompt = (f"بخش ۳-۴ شش شرط برای موفقیت رابطه خواهرشهری برمی‌شمارد. پنج شرط این‌هاست: {shown}. کدام گزینه شرط ششم است؟"
-              if lang == "fa" else
-              f"Section 3-4 lists six conditions for a successful sister-city relationship. Five are: {shown}. "
-              "Which option is the sixth?")
-    explanation = (f"بند {missing.id}؛ گزینه‌های دیگر از اهداف جدول ۱ هستند." if lang == "fa"
-                   else f"Paragraph {missing.id}; the other options are goals from Table 1.")
-    return QuizQuestion("missing_condition", prompt, options, answer, explanation,
-                        {"paragraph": missing.id, "section": "3-4"})
+    listed = conditions(corpus)
+    text = (lambda p: clean_item(p.fa if lang == "fa" else p.en))  # noqa: E731
+    missing = rng.choice(listed)
+    shown = phrase("item_sep", lang).join(text(p) for p in listed if p is not missing)
+    keys, answer = _options(rng, missing.id, [p.id for p in rng.sample(goals(corpus), 3)])
+    section = settings()["conditions_section"]
+    return QuizQuestion("missing_condition", phrase("missing_condition", lang, section=section, shown=shown),
+                        tuple(text(corpus.paragraph_by_id[k]) for k in keys), answer,
+                        phrase("missing_condition_why", lang, paragraph=missing.id),
+                        {"paragraph": missing.id, "section": section})
 
 
 GENERATORS = (era_of_tie, ties_in_era, document_type, year_of_tie, continent_of_tie, defined_term, missing_condition)
+QUIZ_LENGTHS = (5, 10, 20)
 
 
 def make_quiz(corpus: Corpus, lang: str = "en", count: int = 10, seed: int | None = None) -> list[QuizQuestion]:
-    """`count` generated questions, every kind represented before any repeats."""
-    if lang not in ("fa", "en"):
+    """`count` generated questions, every kind represented before any repeats; the same in both languages."""
+    if lang not in LANGS:
         raise ValueError(f"lang must be 'fa' or 'en', got {lang!r}")
-    if count < 1:
-        raise ValueError("count must be at least 1")
+    if not isinstance(count, int) or count < 1:
+        raise ValueError("count must be a whole number of at least 1")
     rng = random.Random(seed)
     kinds = list(GENERATORS)
     rng.shuffle(kinds)
@@ -189,15 +345,61 @@ def make_quiz(corpus: Corpus, lang: str = "en", count: int = 10, seed: int | Non
     return questions
 
 
-def flashcards(corpus: Corpus, lang: str = "en") -> list[Flashcard]:
-    """Glossary terms (Persian ↔ English) and the paper's definitions."""
-    cards = []
-    for term in corpus.glossary:
-        if term.kind not in ("concept", "doc_type"):
-            continue
-        front, back = (term.fa, term.en) if lang == "fa" else (term.en, term.fa)
-        note = f" — {term.note}" if term.note else ""
-        cards.append(Flashcard(front, back + note, "glossary"))
-    for term, masked, paragraph in _definitions(corpus, lang):
-        cards.append(Flashcard(term, masked.replace("…", term), f"§{paragraph}"))
-    return cards
+def quiz_place(corpus: Corpus, question: QuizQuestion) -> dict:
+    """Where a quiz question belongs, for progress: {"section", "era", "cite"}."""
+    source = question.source
+    if "row" in source:
+        a = corpus.agreement_by_row[source["row"]]
+        return {"section": source.get("section", "4-2"), "era": a.era_id, "cite": f"table2.{a.row}"}
+    section = source.get("section", "")
+    era = section if section in corpus.era_by_id else None
+    return {"section": section, "era": era, "cite": source.get("paragraph") or section}
+
+
+# ---------------------------------------------------------------- figures
+
+_DIGIT_RUN = re.compile(r"[0-9۰-۹٠-٩]+")
+_LATIN_PARENS = re.compile(r"\([^()]*[A-Za-z][^()]*\)")
+
+
+@dataclass(frozen=True)
+class Figure:
+    sentence: str  # sentence id
+    section: str
+    text: Text  # the sentence, footnote marks and Latin source references removed
+    numbers: tuple[str, ...]  # ASCII digits, in reading order, each in both languages' text
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numbers of two or more digits in `text` (any script), as ASCII."""
+    return [fold_digits(m) for m in _DIGIT_RUN.findall(text) if len(m) >= 2]
+
+
+def plain(text: str) -> str:
+    """A sentence for display and numbers: footnote marks and Latin source references removed."""
+    text = re.sub(r"\s+", " ", _LATIN_PARENS.sub("", FOOTNOTE_MARK.sub("", text)))
+    return re.sub(r"\s+([.،,;؛:])", r"\1", text).strip()
+
+
+@per_corpus
+def _figures_cached(corpus: Corpus) -> tuple[Figure, ...]:
+    out = []
+    for sentence_id in settings()["figure_sentences"]:
+        sentence = corpus.sentence_by_id.get(sentence_id)
+        if sentence is None:
+            raise ValueError(f"corpus/study/settings.json: figure sentence {sentence_id!r} is not in the corpus")
+        text = {"fa": plain(sentence.fa), "en": plain(sentence.en)}
+        numbers = [n for n in numbers_in(text["en"]) if n in numbers_in(text["fa"])]
+        if numbers:
+            out.append(Figure(sentence.id, sentence.section, text, tuple(dict.fromkeys(numbers))))
+    return tuple(out)
+
+
+def figures(corpus: Corpus) -> list[Figure]:
+    """The figures an exam asks (16484 ties, 1920, 1956 …), read from the sentences named in settings.json."""
+    return list(_figures_cached(corpus))
+
+
+def blank_out(text: str, numbers: tuple[str, ...] | list[str], blank: str = "____") -> str:
+    """`text` with every written form (any digit script) of `numbers` replaced by a blank."""
+    return _DIGIT_RUN.sub(lambda m: blank if fold_digits(m.group(0)) in numbers else m.group(0), text)

@@ -1,14 +1,18 @@
-"""app/study.py: generated quiz questions have exactly one correct option, checked against the data."""
+"""app/study.py: quiz questions have exactly one correct option, checked against the data; the study data files;
+citations; the figures are read from the paper."""
+import random
+import re
+
 import pytest
 
-from app.study import GENERATORS, flashcards, make_quiz
+from app.normalize import fold_digits
+from app.study import (GENERATORS, LANGS, blank_out, cite_exists, cite_label, cite_text, definitions, figures,
+                       make_quiz, phrase, quiz_place, settings, templates)
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
 @pytest.mark.parametrize("generator", GENERATORS, ids=lambda g: g.__name__)
 def test_every_generated_question_has_exactly_one_correct_option(corpus, generator, lang):
-    import random
-
     for seed in range(40):
         q = generator(corpus, random.Random(seed), lang)
         assert len(q.options) == 4 and len(set(q.options)) == 4, q
@@ -44,12 +48,75 @@ def test_quiz_mixes_kinds_without_repeats(corpus):
     assert len(quiz) == 12 and len({q.prompt for q in quiz}) == 12
     assert len({q.kind for q in quiz}) == len(GENERATORS)
     assert make_quiz(corpus, "en", count=5, seed=1) == make_quiz(corpus, "en", count=5, seed=1)
+
+
+@pytest.mark.parametrize("count", [5, 10, 20])
+def test_quiz_is_the_same_in_both_languages_and_any_length_extends_the_same_start(corpus, count):
+    fa, en = make_quiz(corpus, "fa", count=count, seed=3), make_quiz(corpus, "en", count=count, seed=3)
+    assert len(fa) == len(en) == count
+    assert [(q.kind, q.answer, q.source) for q in fa] == [(q.kind, q.answer, q.source) for q in en]
+    assert make_quiz(corpus, "en", count=5, seed=3) == en[:5]
+
+
+@pytest.mark.parametrize("bad, message", [({"lang": "de"}, "lang"), ({"count": 0}, "count"),
+                                          ({"count": "ten"}, "count")])
+def test_quiz_rejects_bad_arguments_with_a_clear_message(corpus, bad, message):
+    with pytest.raises(ValueError, match=message):
+        make_quiz(corpus, **{"lang": "en", **bad})
+
+
+def test_quiz_places_cite_what_exists(corpus):
+    for q in make_quiz(corpus, "en", count=20, seed=5):
+        place = quiz_place(corpus, q)
+        assert cite_exists(corpus, place["cite"]) and place["section"] in corpus.section_by_id
+        assert place["era"] is None or place["era"] in corpus.era_by_id
+
+
+@pytest.mark.parametrize("cite, en, fa", [
+    ("3-4.3", "§3-4 ¶3", "بخش 3-4، بند 3"),
+    ("table2.6", "Table 2, row 6", "جدول ۲، ردیف 6"),
+    ("table1.3", "Table 1, item 3", "جدول ۱، مورد 3"),
+    ("3-3.5/2", "§3-3 ¶5, sentence 2", "بخش 3-3، بند 5، جمله 2"),
+    ("4-1-3", "§4-1-3", "بخش 4-1-3"),
+    ("abstract.1", "Abstract ¶1", "چکیده، بند 1"),
+])
+def test_citation_labels(corpus, cite, en, fa):
+    assert cite_label(corpus, cite, "en") == en and cite_label(corpus, cite, "fa") == fa
+    assert cite_text(corpus, cite, "en")
+
+
+def test_unknown_citation_is_a_clear_error(corpus):
+    assert not cite_exists(corpus, "9-9.9")
+    with pytest.raises(ValueError, match="unknown citation"):
+        cite_label(corpus, "9-9.9", "en")
+
+
+def test_templates_give_both_languages_and_fail_clearly():
+    assert all(set(v) == set(LANGS) for k, v in templates().items() if not k.startswith("_"))
+    with pytest.raises(ValueError, match="no_such_template"):
+        phrase("no_such_template", "en")
     with pytest.raises(ValueError, match="lang"):
-        make_quiz(corpus, "de")
+        phrase("cite_row", "de", row=1)
 
 
-def test_flashcards_cover_terms_and_definitions(corpus):
-    cards = flashcards(corpus, "en")
-    assert any(c.front == "city diplomacy" and c.back.startswith("دیپلماسی شهری") for c in cards)
-    assert any(c.source.startswith("§3-2") and "local governments" in c.back for c in cards)
-    assert any(c.front == "تنش‌زدایی" for c in flashcards(corpus, "fa"))
+def test_key_figures_are_read_from_the_paper(corpus):
+    found = {f.sentence: f for f in figures(corpus)}
+    assert set(found) == set(settings()["figure_sentences"])
+    assert found["3-3.5/2"].numbers == ("16484", "12596", "165")
+    assert found["3-3.2/1"].numbers == ("1920",) and "Keighley" in found["3-3.2/1"].text["en"]
+    assert "1956" in found["3-3.3/1"].numbers and "People to People" in found["3-3.3/1"].text["en"]
+    for f in found.values():
+        sentence = corpus.sentence_by_id[f.sentence]
+        for lang in LANGS:
+            blanked = blank_out(f.text[lang], f.numbers)
+            assert "____" in blanked and not set(f.numbers) & set(re.findall(r"\d+", fold_digits(blanked)))
+        assert all(n in sentence.en for n in f.numbers)
+
+
+def test_definitions_mask_the_term_in_both_languages(corpus):
+    found = definitions(corpus)
+    assert [d.section for d in found] == settings()["definition_sections"]
+    for d in found:
+        assert d.sentence in corpus.sentence_by_id
+        for lang in LANGS:
+            assert "…" in d.masked[lang] and d.term[lang].lower() not in d.masked[lang].lower()

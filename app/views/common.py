@@ -49,6 +49,11 @@ def t(key: str) -> str:
     return digits(text.replace("{max}", str(MAX_QUESTION_CHARS))) if "{max}" in text else text
 
 
+def sep() -> str:
+    """A separator between two short items; no middle dot in Persian (beside Persian digits it reads as «۰»)."""
+    return "، " if ui_lang() == "fa" else " · "
+
+
 def digits(text: str) -> str:
     """Persian digits in the Persian interface."""
     return to_persian_digits(str(text)) if ui_lang() == "fa" else str(text)
