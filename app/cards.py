@@ -8,19 +8,20 @@ A card's review state is fsrs's own JSON; this module never computes an interval
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from fsrs import Card, Rating, Scheduler
 
-from app.corpus import Corpus, Era
-from app.normalize import fold
-from app.study import (LANGS, Text, both, city_label, clean_item, conditions, definitions, era_label, figures,
-                       blank_out, goals, list_intro, per_corpus, phrase, settings)
+from app.corpus import Corpus, Era, Paragraph
+from app.progress import as_utc
+from app.study import (LANGS, Text, bilingual, both, city_label, clean_item, conditions, definitions, era_label,
+                       era_name, figures, blank_out, goals, head_or_none, list_intro, mentions, numbers_line,
+                       per_corpus, phrase, settings)
 
 DECKS = ("exam", "terms")
 RATINGS = {"again": Rating.Again, "hard": Rating.Hard, "good": Rating.Good, "easy": Rating.Easy}
-SCHEDULER = Scheduler()
-NEW_PER_QUEUE = 20
+SCHEDULER = Scheduler(desired_retention=settings()["cards"]["desired_retention"])
+NEW_PER_QUEUE: int = settings()["cards"]["new_per_queue"]
 
 
 @dataclass(frozen=True)
@@ -47,38 +48,35 @@ def _numbered(items: list[str]) -> str:
     return "\n".join(f"{n}. {item}" for n, item in enumerate(items, 1))
 
 
-def _list_cards(corpus: Corpus, topic: str, paragraphs: list, intro: str, section: str) -> list[StudyCard]:
+def _list_cards(topic: str, paragraphs: list[Paragraph], intro: str, section: str) -> list[StudyCard]:
     """One card for the whole list (cited at its introduction) and one per item."""
     text = {lang: [clean_item(p.fa if lang == "fa" else p.en) for p in paragraphs] for lang in LANGS}
     cards = [StudyCard(f"{topic}:all", "exam", topic + "s", section, None,
                        both(f"card_{topic}s", lambda lang: {"section": section, "count": len(paragraphs)}),
-                       {lang: _numbered(text[lang]) for lang in LANGS}, intro)]
+                       bilingual(lambda lang: _numbered(text[lang])), intro)]
     for n, p in enumerate(paragraphs, 1):
         cards.append(StudyCard(f"{topic}:{p.id}", "exam", topic, section, None,
                                both(f"card_{topic}", lambda lang, n=n: {"n": n, "section": section}),
-                               {lang: text[lang][n - 1] for lang in LANGS}, p.id))
+                               bilingual(lambda lang, n=n: text[lang][n - 1]), p.id))
     return cards
 
 
-def _head(era: Era, lang: str) -> str:
-    head = era.head_fa if lang == "fa" else era.head_en
-    return head or phrase("no_head", lang)
+def _era_card(era: Era, topic: str, front: Text, back: Text) -> StudyCard:
+    return StudyCard(f"{topic}:{era.id}", "exam", topic, era.id, era.id, front, back, era.id)
 
 
 def _era_cards(corpus: Corpus, era: Era) -> list[StudyCard]:
     ties = sum(1 for a in corpus.agreements if a.era_id == era.id)
-    name = {"fa": era.short_fa[0], "en": era.short_en[0]}
-    title = {"fa": era.title_fa, "en": era.title_en}
-    facts = both("card_era_facts_back", lambda lang: {"years": era.years_text(lang), "head": _head(era, lang),
+    facts = both("card_era_facts_back", lambda lang: {"years": era.years_text(lang), "head": head_or_none(era, lang),
                                                       "ties": ties})
-    concepts = {lang: phrase("list_sep", lang).join((c.fa if lang == "fa" else c.en)[0] for c in era.concepts)
-                for lang in LANGS}
-    card = lambda topic, front, back: StudyCard(f"{topic}:{era.id}", "exam", topic, era.id, era.id, front,  # noqa
-                                                back, era.id)
-    return [card("era_title", both("card_era_title", lambda lang: {"section": era.id,
-                                                                   "years": era.years_text(lang)}), title),
-            card("era_facts", both("card_era_facts", lambda lang: {"era": name[lang]}), facts),
-            card("era_concepts", both("card_era_concepts", lambda lang: {"era": name[lang]}), concepts)]
+    concepts = bilingual(lambda lang: phrase("list_sep", lang).join((c.fa if lang == "fa" else c.en)[0]
+                                                                     for c in era.concepts))
+    return [_era_card(era, "era_title", both("card_era_title", lambda lang: {"section": era.id,
+                                                                             "years": era.years_text(lang)}),
+                      {"fa": era.title_fa, "en": era.title_en}),
+            _era_card(era, "era_facts", both("card_era_facts", lambda lang: {"era": era_name(era, lang)}), facts),
+            _era_card(era, "era_concepts", both("card_era_concepts", lambda lang: {"era": era_name(era, lang)}),
+                      concepts)]
 
 
 def _tie_cards(corpus: Corpus) -> list[StudyCard]:
@@ -96,7 +94,7 @@ def _tie_cards(corpus: Corpus) -> list[StudyCard]:
 def _figure_cards(corpus: Corpus) -> list[StudyCard]:
     return [StudyCard(f"figure:{f.sentence}", "exam", "figure", f.section, None,
                       both("card_figure", lambda lang, f=f: {"text": blank_out(f.text[lang], f.numbers)}),
-                      {lang: " · ".join(f.numbers) for lang in LANGS}, f.sentence)
+                      bilingual(lambda lang, f=f: numbers_line(f.numbers, lang)), f.sentence)
             for f in figures(corpus)]
 
 
@@ -105,9 +103,8 @@ def exam_deck(corpus: Corpus) -> tuple[StudyCard, ...]:
     """The cards an exam asks for, in study order."""
     listed, goal_items = conditions(corpus), goals(corpus)
     cards = _definition_cards(corpus)
-    cards += _list_cards(corpus, "condition", listed, list_intro(corpus, listed[0].id),
-                         settings()["conditions_section"])
-    cards += _list_cards(corpus, "goal", goal_items, list_intro(corpus, goal_items[0].id),
+    cards += _list_cards("condition", listed, list_intro(corpus, listed[0].id), settings()["conditions_section"])
+    cards += _list_cards("goal", goal_items, list_intro(corpus, goal_items[0].id),
                          corpus.paragraph_by_id[goal_items[0].id].section)
     for era in corpus.eras:
         cards += _era_cards(corpus, era)
@@ -118,13 +115,7 @@ def exam_deck(corpus: Corpus) -> tuple[StudyCard, ...]:
 
 def _first_use(corpus: Corpus, forms_fa: tuple[str, ...], forms_en: tuple[str, ...]) -> str | None:
     """The first paragraph whose text uses one of the forms (folded, as whole words)."""
-    fa_forms = [f" {fold(f)} " for f in forms_fa if f]
-    en_forms = [f" {fold(f)} " for f in forms_en if f]
-    for p in corpus.paragraphs:
-        fa, en = f" {fold(p.fa)} ", f" {fold(p.en)} ".replace(",", " ").replace(".", " ")
-        if any(f in fa for f in fa_forms) or any(f in en for f in en_forms):
-            return p.id
-    return None
+    return next((p.id for p in corpus.paragraphs if mentions(p.fa, forms_fa) or mentions(p.en, forms_en)), None)
 
 
 @per_corpus
@@ -150,30 +141,35 @@ def deck(corpus: Corpus, include_terms: bool = False) -> list[StudyCard]:
 
 # ---------------------------------------------------------------- scheduling (fsrs)
 
-def _utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware (use datetime.now(timezone.utc))")
-    return moment.astimezone(timezone.utc)
+def _card(state: str | None) -> Card | None:
+    """The fsrs card saved as `state`, or None for a card never reviewed or a state fsrs cannot read (as after an
+    fsrs upgrade): such a card starts again as new rather than breaking the deck."""
+    if not state:
+        return None
+    try:
+        return Card.from_json(state)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
 
 
 def review(state: str | None, rating: str, now: datetime) -> tuple[str, datetime]:
     """Schedule one review with fsrs: the card's new state (fsrs JSON) and when it is next due."""
     if rating not in RATINGS:
         raise ValueError(f"rating must be one of {', '.join(RATINGS)}, got {rating!r}")
-    card = Card.from_json(state) if state else Card()
-    card, _ = SCHEDULER.review_card(card, RATINGS[rating], review_datetime=_utc(now))
+    card, _ = SCHEDULER.review_card(_card(state) or Card(), RATINGS[rating], review_datetime=as_utc(now))
     return card.to_json(), card.due
 
 
-def due_at(state: str) -> datetime:
-    """When a card with this fsrs state is next due."""
-    return Card.from_json(state).due
+def due_at(state: str) -> datetime | None:
+    """When a card with this fsrs state is next due (None: the state is unreadable, the card counts as new)."""
+    card = _card(state)
+    return card.due if card else None
 
 
 def end_of_day(now: datetime) -> datetime:
-    """Midnight at the end of `now`'s local day."""
-    local = _utc(now).astimezone()
-    return (local.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)).astimezone(timezone.utc)
+    """The next local midnight after `now` (this machine's time zone, summer time included), in UTC."""
+    tomorrow = as_utc(now).astimezone().date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time()).astimezone(timezone.utc)  # a naive time is read as local
 
 
 @dataclass(frozen=True)
@@ -186,8 +182,9 @@ class Queue:
 
 def queue(cards: list[StudyCard], states: dict[str, str], now: datetime, new_limit: int = NEW_PER_QUEUE) -> Queue:
     """The review queue for `cards` given their saved fsrs states."""
-    due = {c.id: due_at(states[c.id]) for c in cards if c.id in states}
-    now, today_ends = _utc(now), end_of_day(now)
+    saved = {c.id: due_at(states[c.id]) for c in cards if c.id in states}
+    due = {card_id: moment for card_id, moment in saved.items() if moment is not None}
+    now, today_ends = as_utc(now), end_of_day(now)
     ready = sorted((c for c in cards if c.id in due and due[c.id] <= now), key=lambda c: due[c.id])
     new = [c for c in cards if c.id not in due]
     return Queue(ready + new[:new_limit], len(ready), sum(1 for d in due.values() if d <= today_ends), len(new))

@@ -7,6 +7,7 @@ no download.
 from __future__ import annotations
 
 import json
+import math
 from functools import lru_cache
 from pathlib import Path
 
@@ -63,32 +64,52 @@ def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, 
 
 # Where a city's name may sit around its dot (Vega text-mark options), tried in this order.
 LABEL_PLACES = {"above": {"dy": -9}, "below": {"dy": 12}, "right": {"dx": 6, "align": "left"},
-                "left": {"dx": -6, "align": "right"}}
+                "left": {"dx": -6, "align": "right"}, "upper_right": {"dx": 4, "dy": -8, "align": "left"},
+                "upper_left": {"dx": -4, "dy": -8, "align": "right"}, "lower_right": {"dx": 4, "dy": 11, "align": "left"},
+                "lower_left": {"dx": -4, "dy": 11, "align": "right"}}
+# Pixels per projected unit of the smallest map the page draws (the map stretches to its column, ~600 px
+# for the world's 5.41 Equal Earth units on a laptop): labels apart at this scale stay apart when larger.
+LABEL_SCALE = 600 / 5.41
+Box = tuple[float, float, float, float]
 
 
-def _label_box(x: float, y: float, text: str, place: str) -> tuple[float, float, float, float]:
-    """The label's rough box in pixels (10 px font: ~5.5 px a letter, 12 px a line)."""
-    width = 5.5 * len(text)
-    left = {"above": x - width / 2, "below": x - width / 2, "right": x + 6, "left": x - 6 - width}[place]
-    top = {"above": y - 15, "below": y + 6, "right": y - 6, "left": y - 6}[place]
+def equal_earth(lon: float, lat: float) -> tuple[float, float]:
+    """The Equal Earth projection (Šavrič, Patterson & Jenny 2018) in its own units; y grows northwards."""
+    a1, a2, a3, a4 = 1.340264, -0.081106, 0.000893, 0.003796
+    theta = math.asin(math.sqrt(3) / 2 * math.sin(math.radians(lat)))
+    t2, t6 = theta ** 2, theta ** 6
+    x = 2 * math.sqrt(3) * math.radians(lon) * math.cos(theta) / (3 * (a1 + 3 * a2 * t2 + t6 * (7 * a3 + 9 * a4 * t2)))
+    return x, theta * (a1 + a2 * t2 + t6 * (a3 + a4 * t2))
+
+
+def _label_box(x: float, y: float, text: str, place: str) -> Box:
+    """The label's rough box in pixels, with a margin (10 px font: ~6 px a letter, 12 px a line)."""
+    width, mark = 6 * len(text) + 4, LABEL_PLACES[place]
+    dx, dy, align = mark.get("dx", 0), mark.get("dy", 0), mark.get("align", "center")
+    left = {"center": x + dx - width / 2, "left": x + dx, "right": x + dx - width}[align]
+    top = y + dy - 9
     return left, top, left + width, top + 12
 
 
-def place_labels(frame: pd.DataFrame, pixels_per_degree: float) -> list[str]:
-    """A place for each city's label (LABEL_PLACES) so that labels overlap as little as possible: greedy,
-    west to east, each label taking the first place that overlaps no label placed before it."""
-    placed: list[tuple[float, float, float, float]] = []
-    places = ["above"] * len(frame)
-    for i in sorted(range(len(frame)), key=lambda i: frame["lon"].iloc[i]):
-        x, y = frame["lon"].iloc[i] * pixels_per_degree, -frame["lat"].iloc[i] * pixels_per_degree * 1.2
-        text = str(frame["city"].iloc[i])
+def _overlap(a: Box, others: list[Box]) -> float:
+    return sum(max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1])) for b in others)
 
-        def overlap(place: str) -> float:
-            a = _label_box(x, y, text, place)
-            return sum(max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
-                       for b in placed)
-        places[i] = min(LABEL_PLACES, key=lambda place: (overlap(place) > 0, overlap(place)))
-        placed.append(_label_box(x, y, text, places[i]))
+
+def place_labels(frame: pd.DataFrame, scale: float, home: tuple[float, float] | None = None) -> list[str]:
+    """A place for each city's label (LABEL_PLACES) so that labels overlap each other and the dots as little as
+    possible: greedy, west to east, each label taking the first place that overlaps nothing placed before it."""
+    points = [equal_earth(lon, lat) for lon, lat in zip(frame["lon"], frame["lat"])]
+    points = [(x * scale, -y * scale) for x, y in points]
+    dots = [(x - 4, y - 4, x + 4, y + 4) for x, y in points]
+    if home:
+        hx, hy = equal_earth(*home)
+        dots.append((hx * scale - 6, -hy * scale - 6, hx * scale + 6, -hy * scale + 6))
+    placed: list[Box] = []
+    places = ["above"] * len(frame)
+    for i in sorted(range(len(frame)), key=lambda i: points[i][0]):
+        boxes = {place: _label_box(*points[i], str(frame["city"].iloc[i]), place) for place in LABEL_PLACES}
+        places[i] = min(LABEL_PLACES, key=lambda place: _overlap(boxes[place], placed + dots))
+        placed.append(boxes[places[i]])
     return places
 
 
@@ -120,7 +141,7 @@ def world_map(corpus: Corpus, cities: list[CityPoint], era_ids: list[str], lang:
         longitude="tehran_lon:Q", latitude="tehran_lat:Q", longitude2="lon:Q", latitude2="lat:Q", color=colour)
     points = alt.Chart(frame).mark_circle(size=70, opacity=0.95, stroke="white", strokeWidth=0.8).encode(
         longitude="lon:Q", latitude="lat:Q", color=colour, tooltip=tooltip)
-    frame["place"] = place_labels(frame, width / 360)
+    frame["place"] = place_labels(frame, LABEL_SCALE, (tehran.lon, tehran.lat))
     labels = [alt.Chart(frame[frame.place == name]).mark_text(fontSize=10, color="#333", **mark).encode(
         longitude="lon:Q", latitude="lat:Q", text="city:N") for name, mark in LABEL_PLACES.items()]
     home = alt.Chart(pd.DataFrame([{"lat": tehran.lat, "lon": tehran.lon,

@@ -445,13 +445,21 @@ def load_agreements(path: Path) -> list[Agreement]:
     return out
 
 
-def load_eras(path: Path) -> list[Era]:
+def read_json(path: Path) -> dict:
+    """A JSON object from a corpus file, or CorpusError naming the file and the line."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CorpusError(f"{path}: file not found") from None
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise CorpusError(f"{path}: expected a JSON object")
+    return data
+
+
+def load_eras(path: Path) -> list[Era]:
+    data = read_json(path)
     eras = []
     for index, rec in enumerate(data.get("eras", []) if isinstance(data, dict) else []):
         try:

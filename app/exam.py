@@ -2,7 +2,7 @@
 
 Kinds: multiple choice (the quiz generators of app/study.py), multiple select with partial credit, fill in the
 blank (matched after folding digits, letters and half-spaces), matching, ordering, and short open answers graded
-against the key terms of the paper's own sentence. Every question is bilingual ({"fa", "en"}) so an exam
+against the key facts of the paper's own sentence. Every question is bilingual ({"fa", "en"}) so an exam
 survives a switch of interface language; its id is stable so progress can be recorded under it.
 """
 from __future__ import annotations
@@ -12,19 +12,20 @@ import random
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from app.corpus import FOOTNOTE_MARK, SECTION_IDS, Corpus
+from app.corpus import SECTION_IDS, Agreement, Concept, Corpus, Era, GlossaryTerm, Paragraph, Sentence
 from app.normalize import detect_lang, fold, fold_nospace
-from app.progress import AnswerRecord
-from app.study import (GENERATORS, LANGS, Text, both, city_label, clean_item, conditions, continent_name,
-                       definitions, era_label, figures, blank_out, goals, list_intro, per_corpus, phrase, plain,
-                       quiz_place, settings)
+from app.progress import DIMENSIONS, AnswerRecord
+from app.study import (GENERATORS, LANGS, Text, bilingual, both, city_label, clean_item, conditions,
+                       content_lemmas, continent_name, definitions, era_label, era_name, figures, blank_out, goals,
+                       head_name, idf, list_intro, per_corpus, phrase, plain, quiz_place, settings)
 
 KINDS = ("choice", "multi", "blank", "match", "order", "open")
-LENGTHS = (5, 10, 20)
+LENGTHS: tuple[int, ...] = tuple(settings()["exam"]["lengths"])
+MAX_OPEN_CHARS: int = settings()["exam"]["max_open_chars"]
 POOL_SEED = 1357
 CHOICE_VARIANTS = 12  # random draws per quiz generator
-MAX_OPEN_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,12 @@ def _question(kind: str, topic: str, section: str, era: str | None, prompt: Text
     return Question(f"{kind}:{topic}:{digest}", kind, topic, section, era, prompt, cite=cite, **parts)
 
 
-def _lines(pairs: Iterable[tuple[str, str]], lang: str) -> str:
-    return phrase("item_sep", lang).join(f"{a} → {b}" for a, b in pairs)
+def _city(a: Agreement) -> Text:
+    return bilingual(lambda lang: city_label(a, lang))
+
+
+def _era_name(era: Era) -> Text:
+    return bilingual(lambda lang: era_name(era, lang))
 
 
 # ---------------------------------------------------------------- multiple choice (the quiz generators)
@@ -83,13 +88,9 @@ def _multi(rng: random.Random, topic: str, section: str, era: str | None, prompt
     options = [(o, True) for o in right] + [(o, False) for o in wrong]
     rng.shuffle(options)
     key = tuple(i for i, (_, ok) in enumerate(options) if ok)
-    solution = {lang: phrase("list_sep", lang).join(o[lang] for o in right) for lang in LANGS}
+    solution = bilingual(lambda lang: phrase("list_sep", lang).join(o[lang] for o in right))
     return _question("multi", topic, section, era, prompt, cite, options=tuple(o for o, _ in options), key=key,
                      solution=solution)
-
-
-def _city(a) -> Text:
-    return {lang: city_label(a, lang) for lang in LANGS}
 
 
 def _multi_era_ties(corpus: Corpus, rng: random.Random) -> list[Question]:
@@ -119,7 +120,7 @@ def _multi_continent(corpus: Corpus, rng: random.Random) -> list[Question]:
     return out
 
 
-def _item(p) -> Text:
+def _item(p: Paragraph) -> Text:
     return {"fa": clean_item(p.fa), "en": clean_item(p.en)}
 
 
@@ -133,8 +134,12 @@ def _multi_conditions(corpus: Corpus, rng: random.Random) -> list[Question]:
             for k in (1, 2, 3, 3, 4)]
 
 
-def _concept_forms(concept) -> set[str]:
+def _concept_forms(concept: Concept) -> set[str]:
     return {fold(form) for form in (*concept.fa, *concept.en)}
+
+
+def _concept_name(concept: Concept) -> Text:
+    return {"fa": concept.fa[0], "en": concept.en[0]}
 
 
 def _multi_concepts(corpus: Corpus, rng: random.Random) -> list[Question]:
@@ -146,10 +151,9 @@ def _multi_concepts(corpus: Corpus, rng: random.Random) -> list[Question]:
             continue
         right = rng.sample(list(era.concepts), 2)
         wrong = rng.sample(sorted(others.values(), key=lambda c: c.en[0]), 3)
-        text = lambda c: {"fa": c.fa[0], "en": c.en[0]}  # noqa: E731
         prompt = both("multi_concepts", lambda lang: {"era": era_label(corpus, era.id, lang)})
-        out.append(_multi(rng, "concepts", era.id, era.id, prompt, era.id, [text(c) for c in right],
-                          [text(c) for c in wrong]))
+        out.append(_multi(rng, "concepts", era.id, era.id, prompt, era.id, [_concept_name(c) for c in right],
+                          [_concept_name(c) for c in wrong]))
     return out
 
 
@@ -182,6 +186,18 @@ def _blank_years(corpus: Corpus) -> list[Question]:
             for a in corpus.agreements]
 
 
+def _spells_head(name: str, era: Era) -> bool:
+    """Is `name` the head of government's name, or a spelling of some of its words ("Khatemi", "Ahmadi-Nejad")?
+    Not a name that only points at the era ("provisional government") or at another person of it."""
+    form, needed = blank_form(name), settings()["exam"]["name_spelling_ratio"]
+    for lang in LANGS:
+        words = fold(head_name(era, lang) or "").replace("-", " ").split()
+        runs = {blank_form("".join(words[i:j])) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+        if any(SequenceMatcher(None, form, run).ratio() >= needed for run in runs):
+            return True
+    return False
+
+
 def _blank_heads(corpus: Corpus) -> list[Question]:
     out = []
     for era in corpus.eras:
@@ -189,7 +205,8 @@ def _blank_heads(corpus: Corpus) -> list[Question]:
             continue
         title = {"fa": era.title_fa, "en": era.title_en}
         prompt = both("blank_head", lambda lang, era=era: {"era": title[lang], "years": era.years_text(lang)})
-        names = [era.head_fa, era.head_en, *era.head_names]
+        names = [era.head_fa, era.head_en, *bilingual(lambda lang: head_name(era, lang)).values(),
+                 *[n for n in era.head_names if _spells_head(n, era)]]
         out.append(_blank("era_head", era.id, era.id, prompt, era.id, names,
                           {"fa": era.head_fa, "en": era.head_en}))
     return out
@@ -217,7 +234,8 @@ def _match(rng: random.Random, topic: str, section: str, prompt: Text, cite: str
     rng.shuffle(order)
     options = tuple(rights[i] for i in order)
     key = tuple(order.index(i) for i in range(len(pairs)))
-    solution = {lang: _lines(((left[lang], right[lang]) for left, right in pairs), lang) for lang in LANGS}
+    solution = bilingual(lambda lang: phrase("item_sep", lang).join(
+        phrase("match_pair", lang, left=left[lang], right=right[lang]) for left, right in pairs))
     return _question("match", topic, section, None, prompt, cite, options=options,
                      items=tuple(left for left, _ in pairs), key=key, solution=solution)
 
@@ -228,7 +246,7 @@ def _match_tie_era(corpus: Corpus, rng: random.Random) -> list[Question]:
     for _ in range(6):
         ties = [rng.choice([a for a in corpus.agreements if a.era_id == e]) for e in eras]
         rng.shuffle(ties)
-        pairs = [(_city(a), {lang: era_label(corpus, a.era_id, lang) for lang in LANGS}) for a in ties]
+        pairs = [(_city(a), bilingual(lambda lang, a=a: era_label(corpus, a.era_id, lang))) for a in ties]
         out.append(_match(rng, "tie_era", "4-2", both("match_tie_era"), "4-2", pairs))
     return out
 
@@ -246,11 +264,13 @@ def _match_terms(corpus: Corpus, rng: random.Random) -> list[Question]:
 
 
 def _match_heads(corpus: Corpus, rng: random.Random) -> list[Question]:
+    """Eras and their heads of government, named without the paper's remark ("Prime Minister of the provisional
+    government"), which would give the era away."""
     headed = [e for e in corpus.eras if e.head_en]
     out = []
     for _ in range(4):
         chosen = rng.sample(headed, min(4, len(headed)))
-        pairs = [({"fa": e.short_fa[0], "en": e.short_en[0]}, {"fa": e.head_fa, "en": e.head_en}) for e in chosen]
+        pairs = [(_era_name(e), bilingual(lambda lang, e=e: head_name(e, lang))) for e in chosen]
         out.append(_match(rng, "era_head", "4-1", both("match_era_head"), "4-1", pairs))
     return out
 
@@ -261,7 +281,7 @@ def _order(rng: random.Random, topic: str, section: str, prompt: Text, cite: str
     shown = list(range(len(in_order)))
     rng.shuffle(shown)
     key = tuple(shown.index(i) for i in range(len(in_order)))
-    solution = {lang: " → ".join(item[lang] for item in in_order) for lang in LANGS}
+    solution = bilingual(lambda lang: phrase("order_sep", lang).join(item[lang] for item in in_order))
     return _question("order", topic, section, None, prompt, cite, options=tuple(in_order[i] for i in shown),
                      key=key, solution=solution)
 
@@ -281,29 +301,32 @@ def _order_eras(corpus: Corpus, rng: random.Random) -> list[Question]:
     out = []
     for size in (4, 4, 5, 6):
         chosen = sorted(rng.sample(list(corpus.eras), size), key=lambda e: e.start_jalali)
-        items = [{"fa": e.short_fa[0], "en": e.short_en[0]} for e in chosen]
-        out.append(_order(rng, "eras", "4-1", both("order_eras"), "4-1", items))
+        out.append(_order(rng, "eras", "4-1", both("order_eras"), "4-1", [_era_name(e) for e in chosen]))
     return out
 
 
 # ---------------------------------------------------------------- open answers
 
+def _opens_with(sentence: Sentence, term: GlossaryTerm) -> bool:
+    """Does this definition sentence open (first five words) with the term, in English, and use it in Persian?"""
+    opening = " " + " ".join(fold(sentence.en).split()[:5]) + " "
+    return (f" {fold(term.en)} " in opening or f" {fold(term.en)}," in opening) and fold(term.fa) in fold(sentence.fa)
+
+
 def _open(corpus: Corpus) -> list[Question]:
-    """"How does the paper define X?" for every definition sentence that opens with a glossary concept."""
-    out, seen = [], set()
-    concepts = [t for t in corpus.glossary if t.kind == "concept"]
-    for s in corpus.sentences:
-        if "definition" not in s.tags or not s.fact:
+    """"How does the paper define X?" for every glossary concept that a definition sentence opens with: one question
+    per concept (its prompt names only the concept), graded against the sentence of the section titled with it,
+    else the first."""
+    out = []
+    for term in (t for t in corpus.glossary if t.kind == "concept"):
+        found = [s for s in corpus.sentences if "definition" in s.tags and s.fact and _opens_with(s, term)]
+        if not found:
             continue
-        opening = " " + " ".join(fold(s.en).split()[:5]) + " "
-        for term in concepts:
-            if f" {fold(term.en)} " in opening or f" {fold(term.en)}," in opening:
-                if (term.en, s.section) in seen or fold(term.fa) not in fold(s.fa):
-                    continue
-                seen.add((term.en, s.section))
-                prompt = both("open_definition", lambda lang, t=term: {"term": t.fa if lang == "fa" else t.en})
-                out.append(_question("open", "definition", s.section, None, prompt, s.id,
-                                     solution={"fa": plain(s.fa), "en": plain(s.en)}))
+        titled = [s for s in found if fold(corpus.section_by_id[s.section].title_en) == fold(term.en)]
+        s = (titled or found)[0]
+        prompt = both("open_definition", lambda lang: {"term": term.fa if lang == "fa" else term.en})
+        out.append(_question("open", "definition", s.section, None, prompt, s.id,
+                             solution={"fa": plain(s.fa), "en": plain(s.en)}))
     return out
 
 
@@ -323,7 +346,9 @@ def question_pool(corpus: Corpus) -> tuple[Question, ...]:
     return tuple(unique.values())
 
 
+@per_corpus
 def question_by_id(corpus: Corpus) -> dict[str, Question]:
+    """The pool by question id (read it, do not change it: it is shared)."""
     return {q.id: q for q in question_pool(corpus)}
 
 
@@ -350,7 +375,7 @@ class ExamSpec:
         unknown = [k for k in self.kinds if k not in KINDS]
         if not self.kinds or unknown:
             raise ValueError(f"kinds must be some of {', '.join(KINDS)}; got {list(self.kinds)}")
-        bad_focus = [d for d, _ in self.focus if d not in ("section", "era", "kind")]
+        bad_focus = [d for d, _ in self.focus if d not in DIMENSIONS]
         if bad_focus:
             raise ValueError(f"focus dimensions must be section, era or kind; got {bad_focus}")
 
@@ -394,20 +419,27 @@ class Grade:
 UNANSWERED = Grade(0.0, False, False)
 
 
+def _index(value: object, limit: int) -> int | None:
+    """`value` as the index of one of `limit` options, or None (True and False are no indexes)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < limit else None
+
+
 def _indexes(response: object, limit: int) -> list[int] | None:
+    """A list of option indexes, or None if `response` is not one."""
     if not isinstance(response, (list, tuple, set, frozenset)):
         return None
-    out = [r for r in response if isinstance(r, int) and not isinstance(r, bool) and 0 <= r < limit]
+    out = [r for r in response if _index(r, limit) is not None]
     return out if len(out) == len(response) else None
 
 
 def _grade_choice(q: Question, response: object) -> Grade:
-    if not isinstance(response, int) or isinstance(response, bool) or not 0 <= response < len(q.options):
+    if _index(response, len(q.options)) is None:
         return UNANSWERED
     return Grade(float(response == q.key[0]), response == q.key[0], True)
 
 
 def _grade_multi(q: Question, response: object) -> Grade:
+    """A point share for each right pick, less one for each wrong pick, never below zero; a pick counts once."""
     chosen = _indexes(response, len(q.options))
     if not chosen:
         return UNANSWERED
@@ -416,17 +448,28 @@ def _grade_multi(q: Question, response: object) -> Grade:
     return Grade(score, picked == key, True)
 
 
+def _blank_matches(q: Question, typed: str) -> bool:
+    """The typed form is accepted; or, for a number, the typed digits are it ("16,484 ties", «۱۳۷۹ ش»)."""
+    form = blank_form(typed)
+    if form in q.accept:
+        return True
+    numbers = [a for a in q.accept if re.fullmatch(r"[0-9]+", a)]
+    return bool(numbers) and re.sub(r"[^0-9]", "", form) in numbers
+
+
 def _grade_blank(q: Question, response: object) -> Grade:
     if not isinstance(response, str) or not blank_form(response):
         return UNANSWERED
-    ok = blank_form(response) in q.accept
+    ok = _blank_matches(q, response)
     return Grade(float(ok), ok, True)
 
 
 def _grade_match(q: Question, response: object) -> Grade:
+    """`response`: for each item, the index of the option picked for it (or None); a share per right pair."""
     if not isinstance(response, (list, tuple)) or len(response) != len(q.items):
         return UNANSWERED
-    if all(r is None for r in response):
+    if all(r is None for r in response) or any(r is not None and _index(r, len(q.options)) is None
+                                               for r in response):
         return UNANSWERED
     right = sum(1 for r, k in zip(response, q.key) if r == k)
     return Grade(right / len(q.key), right == len(q.key), True)
@@ -440,72 +483,59 @@ def _grade_order(q: Question, response: object) -> Grade:
     position = {item: n for n, item in enumerate(order)}
     pairs = [(a, b) for i, a in enumerate(q.key) for b in q.key[i + 1:]]
     right = sum(1 for a, b in pairs if position[a] < position[b])
-    return Grade(right / len(pairs), right == len(pairs), True)
+    return Grade(right / len(pairs), right == len(pairs), True) if pairs else Grade(1.0, True, True)
 
 
 def _grade_open(corpus: Corpus, q: Question, response: object) -> Grade:
+    """Graded in the language the answer is written in, whatever the interface's."""
     if not isinstance(response, str) or not response.strip():
         return UNANSWERED
-    lang = detect_lang(response)
-    coverage = open_coverage(corpus, q, response[:MAX_OPEN_CHARS], lang)
+    coverage = open_coverage(corpus, q, response[:MAX_OPEN_CHARS], detect_lang(response))
     needed = settings()["open_answer"]["pass_score"]
     return Grade(min(1.0, coverage / needed), coverage >= needed, True)
+
+
+GRADERS: dict[str, Callable[[Question, object], Grade]] = {
+    "choice": _grade_choice, "multi": _grade_multi, "blank": _grade_blank, "match": _grade_match,
+    "order": _grade_order}
 
 
 def grade(corpus: Corpus, q: Question, response: object) -> Grade:
     """Grade one response; anything malformed or empty counts as unanswered (score 0), never an error."""
     if q.kind == "open":
         return _grade_open(corpus, q, response)
-    graders: dict[str, Callable[[Question, object], Grade]] = {
-        "choice": _grade_choice, "multi": _grade_multi, "blank": _grade_blank, "match": _grade_match,
-        "order": _grade_order}
-    return graders[q.kind](q, response)
+    if q.kind not in GRADERS:
+        raise ValueError(f"unknown kind of question {q.kind!r}")
+    return GRADERS[q.kind](q, response)
 
 
-# ---------------------------------------------------------------- open answers: key terms
-
-def _lemmas(text: str) -> list[str]:
-    from app.ranker import lemmas  # hazm and rishe load on first use
-
-    return lemmas(re.sub(r"\([^()]*\d{4}[^()]*\)", " ", FOOTNOTE_MARK.sub(" ", text)))
-
-
-@per_corpus
-def _document_frequency(corpus: Corpus, lang: str) -> tuple[dict[str, int], int]:
-    counts: dict[str, int] = {}
-    for s in corpus.sentences:
-        for lemma in set(_lemmas(s.fa if lang == "fa" else s.en)):
-            counts[lemma] = counts.get(lemma, 0) + 1
-    return counts, len(corpus.sentences)
-
+# ---------------------------------------------------------------- open answers: key facts
 
 def _stem(lemma: str) -> str:
     return lemma[:settings()["open_answer"]["prefix_chars"]]
 
 
-def key_terms(corpus: Corpus, q: Question, lang: str) -> dict[str, float]:
-    """The key facts of the cited sentence: its content lemmas that the prompt does not give away, weighted by
-    rarity in the paper (idf)."""
-    import math
-
+def key_facts(corpus: Corpus, q: Question, lang: str) -> dict[str, float]:
+    """The key facts of the cited sentence: its content lemmas (as stems) that the prompt does not give away and
+    that do not merely frame a definition, weighted by rarity in the paper (idf)."""
     sentence = corpus.sentence_by_id[q.cite]
-    counts, total = _document_frequency(corpus, lang)
-    given = {_stem(x) for x in _lemmas(q.prompt[lang])}
+    weights = idf(corpus, lang)
+    given = {_stem(x) for x in content_lemmas(q.prompt[lang])}
     given |= {_stem(w) for w in settings()["open_answer"]["frame_words"][lang]}
-    terms: dict[str, float] = {}
-    for lemma in _lemmas(sentence.fa if lang == "fa" else sentence.en):
+    facts: dict[str, float] = {}
+    for lemma in content_lemmas(sentence.fa if lang == "fa" else sentence.en):
         if _stem(lemma) not in given and len(lemma) > 1:
-            terms[_stem(lemma)] = math.log((1 + total) / (1 + counts.get(lemma, 0))) + 1
-    return terms
+            facts[_stem(lemma)] = weights[lemma]
+    return facts
 
 
 def open_coverage(corpus: Corpus, q: Question, answer: str, lang: str) -> float:
-    """The share (idf-weighted) of the sentence's key terms that the answer states."""
-    terms = key_terms(corpus, q, lang)
-    if not terms:
+    """The share (idf-weighted) of the sentence's key facts that the answer states."""
+    facts = key_facts(corpus, q, lang)
+    if not facts:
         return 0.0
-    said = {_stem(x) for x in _lemmas(answer)}
-    return sum(w for t, w in terms.items() if t in said) / sum(terms.values())
+    said = {_stem(x) for x in content_lemmas(answer)}
+    return sum(w for t, w in facts.items() if t in said) / sum(facts.values())
 
 
 # ---------------------------------------------------------------- results

@@ -7,17 +7,16 @@ title, terms and era data) with model answers from the answer engine, cited. `gu
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.corpus import Corpus, Sentence
-from app.normalize import fold, persian_digits_outside_citations, to_persian_digits
-from app.study import (LANGS, Text, both, cite_exists, cite_label, numbers_in, per_corpus, phrase, plain, settings)
+from app.corpus import Agreement, Corpus, GlossaryTerm, Sentence
+from app.normalize import persian_digits_outside_citations, to_persian_digits
+from app.study import (LANGS, Text, both, cite_exists, cite_label, content_lemmas, era_name, figure_numbers,
+                       head_or_none, idf, mentions, numbers_line, padded_words, per_corpus, phrase, plain, settings)
 
 Ask = Callable[[str], dict]  # a question → Answer.to_dict()
-SUMMARY_TAGS = ("definition", "number", "date", "list_intro")
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ class Term:
 
 @dataclass(frozen=True)
 class FigureLine:
-    values: str  # the figures themselves ("16484 · 12596 · 165"), or "" for a line of facts
+    values: tuple[str, ...]  # the figures themselves ("16484", "12596", "165"), or () for a line of facts
     text: Text
     cite: str
 
@@ -72,20 +71,6 @@ def guide_sections(corpus: Corpus) -> tuple[str, ...]:
 
 # ---------------------------------------------------------------- summary
 
-def _lemma_counts(text: str) -> Counter:
-    from app.ranker import lemmas  # hazm and rishe load on first use
-
-    return Counter(lemmas(plain(text)))
-
-
-@per_corpus
-def _idf(corpus: Corpus) -> dict[str, float]:
-    df: Counter = Counter()
-    for s in corpus.sentences:
-        df.update(set(_lemma_counts(s.en)))
-    return {lemma: math.log((1 + len(corpus.sentences)) / (1 + n)) + 1 for lemma, n in df.items()}
-
-
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     dot = sum(w * b.get(t, 0.0) for t, w in a.items())
     norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
@@ -98,13 +83,15 @@ def summary(corpus: Corpus, section: str) -> list[Cited]:
     candidates = [s for s in _sentences(corpus, section) if s.fact]
     if not candidates:
         return []
-    idf = _idf(corpus)
-    vectors = [{t: n * idf.get(t, 1.0) for t, n in _lemma_counts(s.en).items()} for s in candidates]
+    weights = idf(corpus, "en")
+    vectors = [{t: n * weights.get(t, 1.0) for t, n in Counter(content_lemmas(s.en)).items()} for s in candidates]
     centre: Counter = Counter()
     for vector in vectors:
         centre.update(vector)
-    scores = [_cosine(v, centre) + (0.1 if i == 0 else 0.0) + 0.05 * len(set(s.tags) & set(SUMMARY_TAGS))
-              for i, (s, v) in enumerate(zip(candidates, vectors))]
+    weigh = settings()["guide"]["summary_weights"]
+    bonus = [(weigh["first"] if i == 0 else 0.0) + weigh["tag"] * len(set(s.tags) & set(weigh["tags"]))
+             for i, s in enumerate(candidates)]
+    scores = [_cosine(vector, centre) + extra for vector, extra in zip(vectors, bonus)]
     share, most = settings()["guide"]["summary_share"], settings()["guide"]["summary_max"]
     keep = max(1, min(most, round(len(candidates) * share)))
     chosen = sorted(sorted(range(len(candidates)), key=lambda i: -scores[i])[:keep])
@@ -113,23 +100,16 @@ def summary(corpus: Corpus, section: str) -> list[Cited]:
 
 # ---------------------------------------------------------------- key terms
 
-def _words(text: str) -> str:
-    """Folded text with hyphens and punctuation as spaces, padded: for whole-word matching."""
-    return " " + " ".join(re.sub(r"[-,.;:!?()«»“”\"]", " ", fold(text)).split()) + " "
+def _uses(sentence: Sentence, term: GlossaryTerm) -> bool:
+    return mentions(sentence.fa, (term.fa, *term.variants_fa)) or mentions(sentence.en, (term.en, *term.variants_en))
 
 
-def _uses(sentence: Sentence, term) -> bool:
-    fa, en = _words(sentence.fa), _words(sentence.en)
-    return (any(_words(f) in fa for f in (term.fa, *term.variants_fa))
-            or any(_words(f) in en for f in (term.en, *term.variants_en)))
+def _defines(sentence: Sentence, term: GlossaryTerm) -> bool:
+    opening = " " + " ".join(padded_words(sentence.en).split()[:6]) + " "
+    return "definition" in sentence.tags and padded_words(term.en) in opening
 
 
-def _defines(sentence: Sentence, term) -> bool:
-    opening = " " + " ".join(_words(sentence.en).split()[:6]) + " "
-    return "definition" in sentence.tags and _words(term.en) in opening
-
-
-def _glossary_terms(corpus: Corpus) -> list:
+def _glossary_terms(corpus: Corpus) -> list[GlossaryTerm]:
     """The glossary's concepts that a guide may list (settings.json: guide.term_kinds, not guide.not_terms)."""
     guide = settings()["guide"]
     return [t for t in corpus.glossary if t.kind in guide["term_kinds"] and t.en not in guide["not_terms"]]
@@ -171,10 +151,14 @@ def _era_lines(corpus: Corpus, section: str) -> list[FigureLine]:
     if era is None:
         return []
     ties = sum(1 for a in corpus.agreements if a.era_id == era.id)
-    head = lambda lang: (era.head_fa if lang == "fa" else era.head_en) or phrase("no_head", lang)  # noqa: E731
-    text = both("guide_era_figures", lambda lang: {"era": era.short_fa[0] if lang == "fa" else era.short_en[0],
-                                                   "years": era.years_text(lang), "head": head(lang), "ties": ties})
-    return [FigureLine("", text, era.id)]
+    text = both("guide_era_figures", lambda lang: {"era": era_name(era, lang), "years": era.years_text(lang),
+                                                   "head": head_or_none(era, lang), "ties": ties})
+    return [FigureLine((), text, era.id)]
+
+
+def _tie_line(a: Agreement, lang: str) -> str:
+    """"Istanbul (3/2/1373 SH)"."""
+    return phrase("guide_table_tie", lang, city=a.city_fa if lang == "fa" else a.city_en, date=a.date_as_printed)
 
 
 def _table_lines(corpus: Corpus, section: str) -> list[FigureLine]:
@@ -182,11 +166,9 @@ def _table_lines(corpus: Corpus, section: str) -> list[FigureLine]:
     if not rows:
         return []
     first, last = corpus.agreements[0], corpus.agreements[-1]
-    tie = lambda a, lang: (f"{a.city_fa} ({a.date_as_printed})" if lang == "fa"  # noqa: E731
-                           else f"{a.city_en} ({a.date_as_printed} SH)")
-    text = both("guide_table", lambda lang: {"count": len(corpus.agreements), "first": tie(first, lang),
-                                             "last": tie(last, lang)})
-    return [FigureLine(str(len(corpus.agreements)), text, "table2.0")]
+    text = both("guide_table", lambda lang: {"count": len(corpus.agreements), "first": _tie_line(first, lang),
+                                             "last": _tie_line(last, lang)})
+    return [FigureLine((str(len(corpus.agreements)),), text, "table2.0")]
 
 
 def figures_to_remember(corpus: Corpus, section: str) -> list[FigureLine]:
@@ -196,9 +178,9 @@ def figures_to_remember(corpus: Corpus, section: str) -> list[FigureLine]:
         if not {"number", "date"} & set(s.tags):
             continue
         text = {"fa": plain(s.fa), "en": plain(s.en)}
-        numbers = [n for n in dict.fromkeys(numbers_in(text["en"])) if n in numbers_in(text["fa"])]
+        numbers = figure_numbers(text)
         if numbers:
-            lines.append(FigureLine(" · ".join(numbers), text, s.id))
+            lines.append(FigureLine(numbers, text, s.id))
     return lines + _table_lines(corpus, section)
 
 
@@ -216,7 +198,7 @@ def _era_questions(corpus: Corpus, section: str, lang: str) -> list[str]:
     era = corpus.era_by_id.get(section)
     if era is None:
         return []
-    name = era.short_fa[0] if lang == "fa" else era.short_en[0]
+    name = era_name(era, lang)
     names = (["guide_era_ties"] if era.ties else []) + (["guide_era_head"] if era.head_en else [])
     return [phrase(n, lang, era=name) for n in names + ["guide_era_concepts"]]
 
@@ -299,6 +281,10 @@ def build_guide(corpus: Corpus, section: str, lang: str, ask: Ask) -> Guide:
 
 # ---------------------------------------------------------------- Markdown
 
+def _figures_lead(line: FigureLine, lang: str) -> str:
+    return f"**{numbers_line(line.values, lang)}** — " if line.values else ""
+
+
 def _guide_lines(corpus: Corpus, guide: Guide, level: str) -> list[str]:
     lang = guide.lang
     label = lambda cite: cite_label(corpus, cite, lang)  # noqa: E731
@@ -310,8 +296,7 @@ def _guide_lines(corpus: Corpus, guide: Guide, level: str) -> list[str]:
         lines += [f"- **{t.term[lang]}** — {t.definition[lang]} ({label(t.cite)})" for t in guide.terms] + [""]
     if guide.figures:
         lines += [f"{level}# {phrase('guide_figures', lang)}", ""]
-        lines += [f"- {'**' + f.values + '** — ' if f.values else ''}{f.text[lang]} ({label(f.cite)})"
-                  for f in guide.figures] + [""]
+        lines += [f"- {_figures_lead(f, lang)}{f.text[lang]} ({label(f.cite)})" for f in guide.figures] + [""]
     if guide.questions:
         lines += [f"{level}# {phrase('guide_questions', lang)}", ""]
         for m in guide.questions:

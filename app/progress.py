@@ -4,7 +4,8 @@ The file sits in the user's data directory (`$XDG_DATA_HOME/paper-study/progress
 `~/.local/share/paper-study/progress.db`); `PAPER_STUDY_DB` moves it. The schema grows by migrations counted in
 `PRAGMA user_version`; every write is one transaction; WAL mode lets two browser tabs write at once.
 A profile is found by its unguessable key only; names are listed only outside class mode (`PAPER_STUDY_CLASS=1`).
-A file that is not a sound SQLite database, or cannot be written, raises `StoreError` and is never overwritten.
+A file that is not a sound SQLite database of this app (or is newer, or cannot be written) raises `StoreError` and is
+never written to; `MemoryStore`, the same code on an in-memory database, then keeps the session's progress unsaved.
 """
 from __future__ import annotations
 
@@ -58,7 +59,15 @@ def class_mode() -> bool:
 
 
 def now_utc() -> datetime:
+    """The time now, in UTC (what every stored time is in)."""
     return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` in UTC; a time without a time zone is refused (it would be read differently on another machine)."""
+    if moment.tzinfo is None:
+        raise ValueError("times must be timezone-aware (use datetime.now(timezone.utc))")
+    return moment.astimezone(timezone.utc)
 
 
 class StoreError(Exception):
@@ -104,32 +113,43 @@ def clean_name(name: object) -> str:
 
 
 def valid_key(key: object) -> bool:
+    """Is `key` shaped like a profile key (so that it is worth looking up)?"""
     return isinstance(key, str) and KEY_PATTERN.match(key) is not None
 
 
 def new_key() -> str:
+    """An unguessable profile key: 192 random bits, URL-safe (32 characters)."""
     return secrets.token_urlsafe(24)
 
 
 def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return moment.astimezone(timezone.utc).isoformat()
+    return as_utc(moment).isoformat()
 
 
-def _reason(exc: sqlite3.Error) -> str:
+# What SQLite says → StoreError.reason; anything else means the file is damaged.
+_REASONS = (("locked", "busy"), ("busy", "busy"), ("readonly", "unwritable"), ("read-only", "unwritable"),
+            ("unable to open", "unwritable"), ("disk i/o", "unwritable"), ("full", "unwritable"))
+
+
+def error_reason(exc: sqlite3.Error) -> str:
+    """Why SQLite failed, as a StoreError reason: busy, unwritable or corrupt."""
     text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return "busy"
-    if "readonly" in text or "read-only" in text or "unable to open" in text or "disk i/o" in text:
-        return "unwritable"
-    return "corrupt"
+    return next((reason for words, reason in _REASONS if words in text), "corrupt")
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One read transaction: every statement inside sees the same state of the file."""
+    conn.execute("BEGIN")
+    try:
+        yield conn
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 class Store:
     """The SQLite progress store. A connection per operation, so one Store serves every thread."""
-
-    persistent = True
 
     def __init__(self, path: Path | str | None = None, class_mode_on: bool | None = None) -> None:
         self.path = Path(path) if path is not None else db_path()
@@ -158,31 +178,42 @@ class Store:
             raise StoreError("unwritable", self.path, str(exc)) from None
 
     def _open(self) -> None:
-        """Check the file's integrity (reads only), then switch to WAL and migrate."""
-        try:
-            with self._connection() as conn:
+        """Check the file while only reading it, then migrate and switch to WAL."""
+        with self._guard():
+            with self._connection() as conn, _snapshot(conn):
                 check = conn.execute("PRAGMA quick_check").fetchone()
                 if not check or check[0] != "ok":
                     raise StoreError("corrupt", self.path, str(check[0] if check else "no answer"))
-                if conn.execute("PRAGMA user_version").fetchone()[0] > len(MIGRATIONS):
-                    raise StoreError("newer", self.path, "made by a newer version of the app")
+                version = self._version(conn)
+            if version < len(MIGRATIONS):
+                self._migrate()
+            with self._connection() as conn:
                 conn.execute("PRAGMA journal_mode=WAL")
-            self._migrate()
-        except sqlite3.Error as exc:
-            raise StoreError(_reason(exc), self.path, str(exc)) from None
+
+    def _version(self, conn: sqlite3.Connection) -> int:
+        """The schema version; StoreError for a file of a newer app or an SQLite database of another program."""
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError("newer", self.path, "made by a newer version of the app")
+        if version == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+            raise StoreError("corrupt", self.path, "an SQLite database of another program")
+        return version
 
     def _migrate(self) -> None:
+        """Run the migrations this file lacks, all in one transaction (another tab may be doing the same)."""
         with self._write() as conn:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            version = self._version(conn)
             for number in range(version, len(MIGRATIONS)):
                 for statement in MIGRATIONS[number]:
                     conn.execute(statement)
-            if version < len(MIGRATIONS):
-                conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        conn = self._connect()
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -192,22 +223,23 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error)."""
+        """One write transaction (BEGIN IMMEDIATE … COMMIT, rolled back on any error, a failed COMMIT included)."""
         with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(_reason(exc), self.path, str(exc)) from None
+            raise StoreError(error_reason(exc), self.path, str(exc)) from None
 
     def _profile_id(self, conn: sqlite3.Connection, key: str) -> int:
         row = conn.execute("SELECT id FROM profiles WHERE key = ?", (key,)).fetchone() if valid_key(key) else None
@@ -218,10 +250,11 @@ class Store:
     # ------------------------------------------------------------ profiles
 
     def create_profile(self, name: str) -> Profile:
-        """A new profile with an unguessable key. Outside class mode, names must differ."""
+        """A new profile with an unguessable key. Outside class mode, names must differ (ignoring case)."""
         name = clean_name(name)
         with self._guard(), self._write() as conn:
-            if not self.class_mode and conn.execute("SELECT 1 FROM profiles WHERE name = ?", (name,)).fetchone():
+            if not self.class_mode and conn.execute("SELECT 1 FROM profiles WHERE name = ? COLLATE NOCASE",
+                                                    (name,)).fetchone():
                 raise ValueError("A profile with this name exists; pick it from the list.")
             profile = Profile(new_key(), name, _iso(now_utc()))
             conn.execute("INSERT INTO profiles (key, name, created) VALUES (?, ?, ?)",
@@ -248,15 +281,16 @@ class Store:
 
     def record_answers(self, key: str, records: list[AnswerRecord]) -> None:
         """Save answered questions, all or none."""
+        rows = [(_iso(r.at), r.source, r.question_id, r.kind, r.topic, r.section, r.era, float(r.score), r.cite)
+                for r in records]
         with self._guard(), self._write() as conn:
             profile_id = self._profile_id(conn, key)
             conn.executemany(
                 "INSERT INTO answers (profile_id, at, source, question_id, kind, topic, section, era, score, cite) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(profile_id, _iso(r.at), r.source, r.question_id, r.kind, r.topic, r.section, r.era,
-                  float(r.score), r.cite) for r in records])
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(profile_id, *row) for row in rows])
 
     def answers(self, key: str) -> list[AnswerRecord]:
+        """Every answer this profile gave, oldest first."""
         with self._guard(), self._connection() as conn:
             profile_id = self._profile_id(conn, key)
             rows = conn.execute("SELECT question_id, source, kind, topic, section, era, score, cite, at FROM answers "
@@ -281,57 +315,30 @@ class Store:
             return dict(rows.fetchall())
 
     def review_count(self, key: str) -> int:
+        """How many flashcard reviews this profile made."""
         with self._guard(), self._connection() as conn:
             profile_id = self._profile_id(conn, key)
             return conn.execute("SELECT COUNT(*) FROM reviews WHERE profile_id = ?", (profile_id,)).fetchone()[0]
 
 
-class MemoryStore:
-    """The same interface kept in memory, for when the file cannot be used: the session works, nothing is saved."""
-
-    persistent = False
-    class_mode = True  # nothing to list
+class MemoryStore(Store):
+    """The same store in memory, alive as long as this object: when the file cannot be used, the session goes on
+    with it and nothing is saved. Its names are never listed and may repeat."""
 
     def __init__(self) -> None:
-        self._profiles: dict[str, Profile] = {}
-        self._answers: dict[str, list[AnswerRecord]] = defaultdict(list)
-        self._states: dict[str, dict[str, str]] = defaultdict(dict)
-        self._reviews: dict[str, int] = defaultdict(int)
+        self.path, self.class_mode = Path(":memory:"), True
+        self._name = f"file:progress-{secrets.token_hex(16)}?mode=memory&cache=shared"
+        self._keeper = sqlite3.connect(self._name, uri=True, check_same_thread=False)  # keeps the database alive
+        self._open()
 
-    def create_profile(self, name: str) -> Profile:
-        profile = Profile(new_key(), clean_name(name), _iso(now_utc()))
-        self._profiles[profile.key] = profile
-        return profile
-
-    def profile(self, key: str) -> Profile | None:
-        return self._profiles.get(key) if valid_key(key) else None
-
-    def profiles(self) -> list[Profile]:
-        raise PermissionError("an unsaved session lists no profiles")
-
-    def _known(self, key: str) -> str:
-        if key not in self._profiles:
-            raise ValueError("No profile has this key.")
-        return key
-
-    def record_answers(self, key: str, records: list[AnswerRecord]) -> None:
-        self._answers[self._known(key)].extend(records)
-
-    def answers(self, key: str) -> list[AnswerRecord]:
-        return list(self._answers[self._known(key)])
-
-    def save_review(self, key: str, card_id: str, rating: str, state: str, due: datetime, at: datetime) -> None:
-        self._states[self._known(key)][card_id] = state
-        self._reviews[key] += 1
-
-    def card_states(self, key: str) -> dict[str, str]:
-        return dict(self._states[self._known(key)])
-
-    def review_count(self, key: str) -> int:
-        return self._reviews[self._known(key)]
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self._name, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
 
 
 # ---------------------------------------------------------------- what the records say
+
+DIMENSIONS = ("section", "era", "kind")
+
 
 @dataclass(frozen=True)
 class Area:
@@ -345,7 +352,7 @@ class Area:
 
 def areas(records: list[AnswerRecord], dimension: str) -> list[Area]:
     """Mean score per value of `dimension` (section, era or kind), weakest first."""
-    if dimension not in ("section", "era", "kind"):
+    if dimension not in DIMENSIONS:
         raise ValueError(f"dimension must be section, era or kind, got {dimension!r}")
     scores: dict[str, list[float]] = defaultdict(list)
     for record in records:
@@ -360,4 +367,4 @@ def weak_areas(records: list[AnswerRecord], min_attempts: int = 2, below: float 
                show: int = 3) -> dict[str, list[Area]]:
     """Per dimension, the (at most `show`) areas answered at least `min_attempts` times with a mean below `below`."""
     return {dimension: [a for a in areas(records, dimension) if a.attempts >= min_attempts and a.score < below][:show]
-            for dimension in ("section", "era", "kind")}
+            for dimension in DIMENSIONS}

@@ -9,7 +9,7 @@ import string
 
 from app.corpus import (CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA,
                         JALALI_MONTHS_EN, JALALI_MONTHS_FA, Agreement, Corpus, CorpusError)
-from app.executors.common import read_json
+from app.corpus import read_json
 from app.normalize import persian_digits_outside_citations
 from app.types import Answer, AnswerDraft, Citation, Filters, Item, Query
 

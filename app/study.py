@@ -7,47 +7,35 @@ interface language.
 """
 from __future__ import annotations
 
-import json
+import math
 import random
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, wraps
-from pathlib import Path
 
-from app.corpus import CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, Agreement, Corpus, Paragraph
-from app.normalize import fold_digits
+from app.corpus import CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, Agreement, Corpus, Era, Paragraph, read_json
+from app.normalize import fold, fold_digits
 
 STUDY_DIR = CORPUS_DIR / "study"
 LANGS = ("fa", "en")
 Text = dict[str, str]  # {"fa": …, "en": …}
+CORPORA_KEPT = 4  # corpora whose derived data (decks, question pool, idf) stay cached
 
 
 # ---------------------------------------------------------------- study data
 
-def _read_json(path: Path) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ValueError(f"{path}: file not found") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object")
-    return data
-
-
 @cache
 def settings() -> dict:
     """corpus/study/settings.json: which parts of the paper the study tools use."""
-    return _read_json(STUDY_DIR / "settings.json")
+    return read_json(STUDY_DIR / "settings.json")
 
 
 @cache
 def templates() -> dict[str, Text]:
     """corpus/study/templates.json: every sentence the study tools write, in both languages."""
-    data = _read_json(STUDY_DIR / "templates.json")
+    data = read_json(STUDY_DIR / "templates.json")
     for name, value in data.items():
         if not name.startswith("_") and (not isinstance(value, dict) or set(value) != set(LANGS)):
             raise ValueError(f"{STUDY_DIR / 'templates.json'}: {name!r} must give exactly 'fa' and 'en'")
@@ -70,17 +58,28 @@ def both(name: str, values: Callable[[str], dict] | None = None) -> Text:
 
 
 def per_corpus(fn: Callable) -> Callable:
-    """Cache `fn(corpus, *args)` per corpus object (a Corpus is costly to hash)."""
-    store: dict = {}
+    """Cache `fn(corpus, *args)` per corpus object (a Corpus is costly to hash) for the last few corpora, so that
+    corpora a long-running process stops using are let go."""
+    kept: dict[int, tuple[Corpus, dict]] = {}  # id(corpus) → (corpus, {args: result}), oldest first
 
     @wraps(fn)
-    def wrapper(corpus: Corpus, *args):
-        hit = store.get((id(corpus), args))
-        if hit is None or hit[0] is not corpus:
-            hit = store[(id(corpus), args)] = (corpus, fn(corpus, *args))
-        return hit[1]
+    def wrapper(corpus: Corpus, *args: object) -> object:
+        entry = kept.pop(id(corpus), None)
+        if entry is None or entry[0] is not corpus:
+            entry = (corpus, {})
+        kept[id(corpus)] = entry  # now the newest
+        while len(kept) > CORPORA_KEPT:
+            del kept[next(iter(kept))]
+        if args not in entry[1]:
+            entry[1][args] = fn(corpus, *args)
+        return entry[1][args]
 
     return wrapper
+
+
+def bilingual(text_in: Callable[[str], str]) -> Text:
+    """`{"fa": text_in("fa"), "en": text_in("en")}`."""
+    return {lang: text_in(lang) for lang in LANGS}
 
 
 # ---------------------------------------------------------------- citations
@@ -130,15 +129,34 @@ def cite_text(corpus: Corpus, cite: str, lang: str) -> str:
 
 # ---------------------------------------------------------------- shared labels
 
+_REMARK = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def era_name(era: Era, lang: str) -> str:
+    """The era's usual short name: "reform" («اصلاحات»)."""
+    return era.short_fa[0] if lang == "fa" else era.short_en[0]
+
+
+def head_name(era: Era, lang: str) -> str | None:
+    """The head of government's name without the paper's remark on it ("Mehdi Bazargan"), or None."""
+    head = era.head_fa if lang == "fa" else era.head_en
+    return _REMARK.sub("", head) if head else None
+
+
+def head_or_none(era: Era, lang: str) -> str:
+    """The head of government as the paper gives it, or a phrase saying that the paper names none."""
+    return (era.head_fa if lang == "fa" else era.head_en) or phrase("no_head", lang)
+
+
 def era_label(corpus: Corpus, era_id: str, lang: str) -> str:
     """"reform (Seyyed Mohammad Khatami)"."""
     era = corpus.era_by_id[era_id]
-    if lang == "fa":
-        return f"{era.short_fa[0]} ({era.head_fa})" if era.head_fa else era.short_fa[0]
-    return f"{era.short_en[0]} ({era.head_en})" if era.head_en else era.short_en[0]
+    head = head_name(era, lang)
+    return f"{era_name(era, lang)} ({head})" if head else era_name(era, lang)
 
 
 def city_label(a: Agreement, lang: str) -> str:
+    """"Havana (Cuba)"."""
     return f"{a.city_fa} ({a.country_fa})" if lang == "fa" else f"{a.city_en} ({a.country_en})"
 
 
@@ -195,7 +213,7 @@ def _definitions_cached(corpus: Corpus) -> tuple[Definition, ...]:
         sentence = next(s for s in corpus.sentences if s.paragraph == paragraph.id)
         term = {"fa": section.title_fa, "en": section.title_en}
         text = {"fa": FOOTNOTE_MARK.sub("", sentence.fa).strip(), "en": FOOTNOTE_MARK.sub("", sentence.en).strip()}
-        masked = {lang: _mask(text[lang], term[lang]) for lang in LANGS}
+        masked = {lang: _mask(plain(text[lang]), term[lang]) for lang in LANGS}
         if all("…" in masked[lang] for lang in LANGS):
             out.append(Definition(section_id, paragraph.id, sentence.id, term, text, masked))
     return tuple(out)
@@ -226,6 +244,7 @@ def _options(rng: random.Random, correct: object, distractors: list, count: int 
 
 
 def era_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """In which era was the tie with a city signed? (Table 2)"""
     a = rng.choice(corpus.agreements)
     era_ids = sorted({x.era_id for x in corpus.agreements})
     keys, answer = _options(rng, a.era_id, [e for e in era_ids if e != a.era_id])
@@ -234,10 +253,11 @@ def era_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
 
 
 def ties_in_era(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """How many ties in an era? Wrong options lie near the right count."""
     era = rng.choice([e for e in corpus.eras if e.ties])
     correct = sum(1 for a in corpus.agreements if a.era_id == era.id)
-    pool = [n for n in range(0, 13) if n != correct]
-    keys, answer = _options(rng, correct, sorted(rng.sample(pool, 3)))
+    near = [n for n in range(max(0, correct - 6), correct + 7) if n != correct]
+    keys, answer = _options(rng, correct, sorted(rng.sample(near, 3)))
     prompt = phrase("ties_in_era", lang, era=era_label(corpus, era.id, lang))
     explanation = phrase("ties_in_era_why", lang, section=era.id, count=correct)
     return QuizQuestion("ties_in_era", prompt, tuple(str(k) for k in keys), answer, explanation, {"section": era.id})
@@ -255,6 +275,7 @@ def _doc_type_keys(corpus: Corpus, a: Agreement) -> list[tuple[str, str]]:
 
 
 def document_type(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """What kind of document was signed with a city? (Table 2)"""
     a = rng.choice(corpus.agreements)
     correct = (a.doc_type_fa, a.doc_type_en)
     keys, answer = _options(rng, correct, rng.sample(_doc_type_keys(corpus, a), 3))
@@ -264,6 +285,7 @@ def document_type(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion
 
 
 def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """In which year (SH) was the tie with a city signed? (Table 2)"""
     a = rng.choice(corpus.agreements)
     years = sorted({x.year for x in corpus.agreements if x.year != a.year})
     keys, answer = _options(rng, a.year, rng.sample(years, 3))
@@ -272,10 +294,12 @@ def year_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
 
 
 def continent_name(continent: str, lang: str) -> str:
+    """"Asia" («آسیا»)."""
     return CONTINENT_NAMES_FA[continent] if lang == "fa" else continent
 
 
 def continent_of_tie(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """On which continent is a city, in the paper's count (section 5)?"""
     a = rng.choice(corpus.agreements)
     with_ties = [c for c in CONTINENT_NAMES_FA if any(x.continent == c for x in corpus.agreements)]
     keys, answer = _options(rng, a.continent, [c for c in with_ties if c != a.continent])
@@ -296,6 +320,7 @@ def distractor_terms(corpus: Corpus) -> list[Text]:
 
 
 def defined_term(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """Which term does this definition (the term masked) define?"""
     found = definitions(corpus)
     chosen = rng.choice(found)
     terms = {d.section: d.term for d in found} | {f"glossary:{t['en']}": t for t in distractor_terms(corpus)}
@@ -307,6 +332,7 @@ def defined_term(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
 
 
 def missing_condition(corpus: Corpus, rng: random.Random, lang: str) -> QuizQuestion:
+    """Five conditions of 3-4 are shown: which is the sixth? (Wrong options: goals of Table 1.)"""
     listed = conditions(corpus)
     text = (lambda p: clean_item(p.fa if lang == "fa" else p.en))  # noqa: E731
     missing = rng.choice(listed)
@@ -320,7 +346,7 @@ def missing_condition(corpus: Corpus, rng: random.Random, lang: str) -> QuizQues
 
 
 GENERATORS = (era_of_tie, ties_in_era, document_type, year_of_tie, continent_of_tie, defined_term, missing_condition)
-QUIZ_LENGTHS = (5, 10, 20)
+QUIZ_LENGTHS: tuple[int, ...] = tuple(settings()["quiz"]["lengths"])
 
 
 def make_quiz(corpus: Corpus, lang: str = "en", count: int = 10, seed: int | None = None) -> list[QuizQuestion]:
@@ -375,6 +401,18 @@ def numbers_in(text: str) -> list[str]:
     return [fold_digits(m) for m in _DIGIT_RUN.findall(text) if len(m) >= 2]
 
 
+def figure_numbers(text: Text) -> tuple[str, ...]:
+    """The numbers (two or more digits) that a sentence gives in both languages, once each, in English order."""
+    persian = set(numbers_in(text["fa"]))
+    return tuple(dict.fromkeys(n for n in numbers_in(text["en"]) if n in persian))
+
+
+def numbers_line(numbers: tuple[str, ...] | list[str], lang: str) -> str:
+    """Figures side by side: "16484 · 12596 · 165"; in Persian «16484، 12596، 165» (a middle dot beside Persian
+    digits reads as a zero)."""
+    return phrase("numbers_sep", lang).join(numbers)
+
+
 def plain(text: str) -> str:
     """A sentence for display and numbers: footnote marks and Latin source references removed."""
     text = re.sub(r"\s+", " ", _LATIN_PARENS.sub("", FOOTNOTE_MARK.sub("", text)))
@@ -389,9 +427,9 @@ def _figures_cached(corpus: Corpus) -> tuple[Figure, ...]:
         if sentence is None:
             raise ValueError(f"corpus/study/settings.json: figure sentence {sentence_id!r} is not in the corpus")
         text = {"fa": plain(sentence.fa), "en": plain(sentence.en)}
-        numbers = [n for n in numbers_in(text["en"]) if n in numbers_in(text["fa"])]
+        numbers = figure_numbers(text)
         if numbers:
-            out.append(Figure(sentence.id, sentence.section, text, tuple(dict.fromkeys(numbers))))
+            out.append(Figure(sentence.id, sentence.section, text, numbers))
     return tuple(out)
 
 
@@ -403,3 +441,37 @@ def figures(corpus: Corpus) -> list[Figure]:
 def blank_out(text: str, numbers: tuple[str, ...] | list[str], blank: str = "____") -> str:
     """`text` with every written form (any digit script) of `numbers` replaced by a blank."""
     return _DIGIT_RUN.sub(lambda m: blank if fold_digits(m.group(0)) in numbers else m.group(0), text)
+
+
+# ---------------------------------------------------------------- words and lemmas
+
+_PUNCTUATION = re.compile(r"[-,.;:!?()«»“”\"،؛؟]")
+_CITATION_PARENS = re.compile(r"\([^()]*\d{4}[^()]*\)")
+
+
+def padded_words(text: str) -> str:
+    """Folded text with hyphens and punctuation as spaces, padded with a space: for whole-word matching."""
+    return " " + " ".join(_PUNCTUATION.sub(" ", fold(text)).split()) + " "
+
+
+def mentions(text: str, forms: tuple[str, ...] | list[str]) -> bool:
+    """Does `text` use one of `forms` as whole words (any spelling that `fold` folds together)?"""
+    words = padded_words(text)
+    return any(padded_words(form) in words for form in forms if form and form.strip())
+
+
+def content_lemmas(text: str) -> list[str]:
+    """The lemmas (app.ranker.lemmas) of `text` without footnote marks, source references and citations."""
+    from app.ranker import lemmas  # hazm and rishe load on first use
+
+    return lemmas(_CITATION_PARENS.sub(" ", plain(text)))
+
+
+@per_corpus
+def idf(corpus: Corpus, lang: str) -> dict[str, float]:
+    """lemma → inverse document frequency over the paper's sentences in `lang` (rare words weigh more)."""
+    counts: Counter = Counter()
+    for sentence in corpus.sentences:
+        counts.update(set(content_lemmas(sentence.fa if lang == "fa" else sentence.en)))
+    total = len(corpus.sentences)
+    return {lemma: math.log((1 + total) / (1 + n)) + 1 for lemma, n in counts.items()}

@@ -31,3 +31,16 @@ def test_passage_citations_carry_highlight_spans(assistant):
     for lang, key in (("fa", "text"), ("en", "text_en")):
         for start, end in passage["highlight"][lang]:
             assert 0 <= start < end <= len(passage[key])
+
+
+@pytest.mark.parametrize("question, section", [
+    ("Summarize section 4-2.", "4-2"),
+    ("What is section 4-2 about?", "4-2"),
+    ("خلاصه بخش ۴-۱-۶ رو بگو", "4-1-6"),
+    ("according to 3-4, how do cities find each other?", "3-4"),
+])
+def test_a_question_that_names_a_section_is_answered_from_it(assistant, question, section):
+    answer = assistant.ask(question).to_dict()
+    passages = [c for c in answer["citations"] if c["kind"] == "passage"]
+    assert passages and all(c["section"] == section or c["section"].startswith(section + "-") for c in passages), \
+        [c["section"] for c in passages]

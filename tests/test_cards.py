@@ -1,7 +1,9 @@
 """app/cards.py: decks built from the corpus, every card cited; reviews scheduled by fsrs."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -36,6 +38,7 @@ def test_the_exam_deck_covers_what_an_exam_asks(corpus):
         assert a.doc_type_fa in card.back["fa"] and a.date_as_printed in card.back["fa"]
     figures = cards["figure:3-3.5/2"]
     assert figures.back["en"] == "16484 · 12596 · 165" and "16484" not in figures.front["en"]
+    assert figures.back["fa"] == "16484، 12596، 165"  # no middle dot: beside Persian digits it reads as a zero
     assert "1920" in cards["figure:3-3.2/1"].back["en"] and "Keighley" in cards["figure:3-3.2/1"].front["en"]
     assert "1956" in cards["figure:3-3.3/1"].back["en"]
 
@@ -77,6 +80,41 @@ def test_bad_reviews_are_refused_clearly(rating, now, message):
         review(None, rating, now)
 
 
+@pytest.mark.parametrize("state", ["not json", "{}", '{"state": 99}', "[1, 2]"])
+def test_an_unreadable_saved_state_starts_the_card_again_instead_of_failing(corpus, state):
+    cards = list(exam_deck(corpus))[:3]
+    due = queue(cards, {cards[0].id: state}, NOW)
+    assert due.new == 3 and due.cards[0].id == cards[0].id
+    new_state, when = review(state, "good", NOW)
+    assert due_at(new_state) == when > NOW
+
+
+@pytest.fixture()
+def local_zone(monkeypatch):
+    """Run a test in a given time zone of this machine (TZ), restored afterwards."""
+    def use(name: str) -> None:
+        if not Path("/usr/share/zoneinfo", name).exists():
+            pytest.skip(f"no time zone data for {name}")
+        monkeypatch.setenv("TZ", name)
+        time.tzset()
+
+    yield use
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("zone, now, midnight", [
+    ("UTC", NOW, datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)),
+    ("Asia/Tehran", datetime(2026, 3, 1, 21, 0, tzinfo=timezone.utc),  # 00:30 on 2 March in Tehran
+     datetime(2026, 3, 2, 20, 30, tzinfo=timezone.utc)),
+    ("Europe/Berlin", datetime(2026, 3, 28, 23, 30, tzinfo=timezone.utc),  # 00:30 on the day summer time starts
+     datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc)),
+])
+def test_the_day_ends_at_local_midnight(local_zone, zone, now, midnight):
+    local_zone(zone)
+    assert end_of_day(now) == midnight
+
+
 def test_queue_shows_due_cards_first_then_new_ones(corpus):
     cards = list(exam_deck(corpus))[:5]
     states = {cards[0].id: review(None, "again", NOW - timedelta(hours=1))[0],  # due 1 min after: due now
@@ -84,4 +122,3 @@ def test_queue_shows_due_cards_first_then_new_ones(corpus):
     due = queue(cards, states, NOW, new_limit=2)
     assert [c.id for c in due.cards] == [cards[0].id, cards[2].id, cards[3].id]
     assert (due.due_now, due.due_today, due.new) == (1, 1, 3)
-    assert end_of_day(NOW) > NOW

@@ -1,13 +1,15 @@
 """app/study.py: quiz questions have exactly one correct option, checked against the data; the study data files;
 citations; the figures are read from the paper."""
+import dataclasses
 import random
 import re
 
 import pytest
 
 from app.normalize import fold_digits
-from app.study import (GENERATORS, LANGS, blank_out, cite_exists, cite_label, cite_text, definitions, figures,
-                       make_quiz, phrase, quiz_place, settings, templates)
+from app.study import (CORPORA_KEPT, GENERATORS, LANGS, QUIZ_LENGTHS, blank_out, cite_exists, cite_label, cite_text, definitions,
+                       era_label, figures, make_quiz, mentions, numbers_line, per_corpus, phrase, quiz_place, settings,
+                       templates)
 
 
 @pytest.mark.parametrize("lang", ["en", "fa"])
@@ -120,3 +122,50 @@ def test_definitions_mask_the_term_in_both_languages(corpus):
         assert d.sentence in corpus.sentence_by_id
         for lang in LANGS:
             assert "…" in d.masked[lang] and d.term[lang].lower() not in d.masked[lang].lower()
+
+
+@pytest.mark.parametrize("era, lang, label", [
+    ("4-1-1", "en", "provisional government (Mehdi Bazargan)"), ("4-1-1", "fa", "دولت موقت (مهدی بازرگان)"),
+    ("4-1-4", "en", "reform (Seyyed Mohammad Khatami)"), ("4-1-2", "en", "expansion-centred idealism")])
+def test_era_labels_name_the_head_without_nested_remarks(corpus, era, lang, label):
+    assert era_label(corpus, era, lang) == label
+
+
+@pytest.mark.parametrize("lang, line", [("en", "16484 · 12596 · 165"), ("fa", "16484، 12596، 165")])
+def test_figures_are_listed_without_a_middle_dot_in_persian(lang, line):
+    assert numbers_line(("16484", "12596", "165"), lang) == line
+
+
+@pytest.mark.parametrize("text, forms, found", [
+    ("A sister-city relationship is", ["sister city"], True),
+    ("Sister cities, as the paper says", ["sister cities"], True),
+    ("خواهرشهری، پیوندی است", ["خواهرشهری"], True),
+    ("ديپلماسي شهري", ["دیپلماسی شهری"], True),
+    ("grandsister city", ["sister city"], False),
+    ("city diplomacy", ["", "  "], False),
+])
+def test_terms_are_found_as_whole_words_in_any_spelling(text, forms, found):
+    assert mentions(text, forms) is found
+
+
+def test_per_corpus_caches_per_corpus_and_lets_old_corpora_go(corpus):
+    calls = []
+
+    @per_corpus
+    def count_eras(c, extra=0):
+        calls.append(c)
+        return len(c.eras) + extra
+
+    other = dataclasses.replace(corpus)
+    assert [count_eras(corpus), count_eras(corpus), count_eras(corpus, 1), count_eras(other)] == [6, 6, 7, 6]
+    assert [c is corpus for c in calls] == [True, True, False]
+    count_eras(corpus)  # still cached while few corpora are in use
+    assert len(calls) == 3
+    for _ in range(CORPORA_KEPT):
+        count_eras(dataclasses.replace(corpus))
+    count_eras(corpus)  # long unused: let go, so computed again
+    assert len(calls) == 3 + CORPORA_KEPT + 1
+
+
+def test_quiz_lengths_come_from_the_settings():
+    assert QUIZ_LENGTHS == tuple(settings()["quiz"]["lengths"]) == (5, 10, 20)

@@ -9,8 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.corpus import load_corpus
+from app.exam import question_by_id
 from app.progress import Store
 from app.study import make_quiz
+from test_ui import LATIN_DIGIT, LATIN_WORD, persian_texts
 
 UI = str(Path(__file__).resolve().parent.parent / "app" / "ui.py")
 
@@ -98,7 +100,7 @@ def test_a_corrupt_database_keeps_the_app_working_says_so_and_is_left_untouched(
     garbage = b"this is not a progress database\n" * 64
     db.write_bytes(garbage)
     at = study()
-    assert any("damaged" in w.value for w in at.warning)
+    assert any("damaged" in w.value for w in at.warning) and str(db) in texts(at)
     answer_first_question(at, "en", right=True)
     assert at.success and "Correct" in at.success[0].value
     review_first_card(at)
@@ -106,6 +108,37 @@ def test_a_corrupt_database_keeps_the_app_working_says_so_and_is_left_untouched(
     assert sorted(p.name for p in db.parent.iterdir()) == ["progress.db"]
     fa = study("fa")
     assert any("آسیب دیده" in w.value for w in fa.warning)
+
+
+def test_class_mode_does_not_tell_where_the_server_keeps_its_files(db, monkeypatch):
+    monkeypatch.setenv("PAPER_STUDY_CLASS", "1")
+    db.parent.mkdir(parents=True)
+    db.write_bytes(b"garbage" * 100)
+    key = "k" * 32
+    at = study(query_params={"student": key})
+    assert any("damaged" in w.value for w in at.warning)
+    assert str(db.parent) not in texts(at) and "progress.db" not in texts(at)
+
+
+def test_a_file_that_fails_mid_session_keeps_the_sessions_progress_in_memory(db):
+    at = study()
+    at.text_input(key="profile_name").input("Sara")
+    at.button(key="profile-create").click().run()
+    at.radio(key="exam_len").set_value(5).run()
+    at.button(key="exam-start").click().run()
+    garbage = b"overwritten by something else\n" * 64
+    db.write_bytes(garbage)
+    at.button(key="exam-submit").click().run()  # the write fails: the answers are kept for this session
+    shown = texts(at)
+    assert "damaged" in shown and "Questions answered: 5" in shown and not at.exception
+    assert db.read_bytes() == garbage
+
+
+def test_profile_names_are_shown_as_typed(db):
+    at = study()
+    at.text_input(key="profile_name").input("**Sa_ra**").run()
+    at.button(key="profile-create").click().run()
+    assert r"Saving progress as: \*\*Sa\_ra\*\*" in texts(at)
 
 
 def test_persian_interface_shows_persian_digits_and_no_english(db):
@@ -131,6 +164,11 @@ def test_quiz_length_can_be_chosen(db):
     assert any("Quiz finished. Score: 5 / 5" in s.value for s in at.success)
 
 
+def _solutions(at: AppTest, lang: str) -> list[str]:
+    by_id = question_by_id(load_corpus())
+    return [by_id[i].solution[lang] for i in at.session_state["exam"]["ids"]]
+
+
 def test_exam_answers_survive_a_language_switch_and_are_graded_with_citations(db):
     at = study()
     at.multiselect(key="exam_kinds").set_value(["blank"]).run()
@@ -142,12 +180,40 @@ def test_exam_answers_survive_a_language_switch_and_are_graded_with_citations(db
     at.text_input(key=field).input("wrong answer").run()
     at.sidebar.radio(key="ui_lang").set_value("fa").run()
     assert at.session_state["exam"]["ids"] == exam["ids"] and at.text_input(key=field).value == "wrong answer"
-    assert "نمره" not in texts(at)  # the key stays hidden until the exam is submitted
+    assert "نمره" not in texts(at)  # no score and no key until the exam is submitted
+    assert not [key for key in _solutions(at, "fa") if key in texts(at)]
     at.button(key="exam-submit").click().run()
     shown = texts(at)
-    assert "نمره شما: ۰٫۰ از ۵" in shown or "نمره شما: ۰.۰ از ۵" in shown
+    assert "نمره شما: ۰٫۰ از ۵" in shown
     assert "نمره در هر بخش" in shown and "منبع:" in shown and "اشتباه‌های شما" in shown
     assert "پرسش‌های پاسخ‌داده: ۵" in shown  # recorded (in this session: no profile was chosen)
+
+
+def test_a_persian_exam_of_every_kind_shows_no_english_and_no_latin_digits(db):
+    at = study("fa")
+    at.radio(key="exam_len").set_value(20).run()
+    at.button(key="exam-start").click().run()
+    assert {question_by_id(load_corpus())[i].kind for i in at.session_state["exam"]["ids"]} == {
+        "choice", "multi", "blank", "match", "order", "open"}
+    at.button(key="exam-submit").click().run()
+    seen = persian_texts(at)
+    stray = [(text[:80], LATIN_WORD.findall(text) + LATIN_DIGIT.findall(text)) for text in seen
+             if LATIN_WORD.search(text) or LATIN_DIGIT.search(text)]
+    assert not stray, stray[:5]
+    shown = "\n".join(seen)
+    assert "٪" in shown and "%" not in shown and " → " not in shown and " ← " in shown and "۰٫۰" in shown
+
+
+def test_two_items_given_the_same_place_are_pointed_out(db):
+    at = study()
+    at.multiselect(key="exam_kinds").set_value(["order"]).run()
+    at.radio(key="exam_len").set_value(5).run()
+    at.button(key="exam-start").click().run()
+    field = f"exam-{at.session_state['exam']['seed']}-0"
+    at.selectbox(key=f"{field}-0").set_value(1).run()
+    assert not any("different place" in w.value for w in at.warning)
+    at.selectbox(key=f"{field}-1").set_value(1).run()
+    assert any("different place" in w.value for w in at.warning)
 
 
 def test_weak_areas_lead_to_a_focused_exam(db):

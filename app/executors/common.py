@@ -1,22 +1,11 @@
 """What the executors share: citations of sentences, rows and sections, and the paper's own caveats."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.corpus import CORPUS_DIR, Corpus, CorpusError, Sentence
+from app.corpus import CORPUS_DIR, Corpus, CorpusError, Sentence, read_json
 from app.types import Citation, Query
-
-
-def read_json(path: Path) -> dict:
-    """A corpus JSON file, or CorpusError naming it."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: file not found") from None
-    except json.JSONDecodeError as exc:
-        raise CorpusError(f"{path}:{exc.lineno}: invalid JSON ({exc.msg})") from None
 
 
 def sentence_citations(sentences: list[Sentence]) -> list[Citation]:

@@ -33,8 +33,15 @@ class PassageExecutor:
         return self.ranker.proba(features(self.table, query, self.doc2query.scores(u.vector)))
 
     def scored(self, u: Understanding) -> np.ndarray:
-        """The ranker's probabilities, restricted near the previous answer for a passage follow-up."""
-        return self.within_context(u, self.rank(u))
+        """The ranker's probabilities, restricted to the sections the question names ("summarize 4-2",
+        "according to 3-4, …") and near the previous answer for a passage follow-up."""
+        return self.within_context(u, self.within_named_sections(u, self.rank(u)))
+
+    def within_named_sections(self, u: Understanding, probabilities: np.ndarray) -> np.ndarray:
+        """A question that names a section by its number is answered from that section (or its subsections)."""
+        named = set(u.mentions.sections)
+        inside = np.array([bool(named & ancestors) for ancestors in self.table.ancestors])
+        return np.where(inside, probabilities, 0.0) if named and inside.any() else probabilities
 
     def stats(self, probabilities: np.ndarray) -> tuple[float, float, float]:
         return passage_stats(probabilities, self.paragraphs)
