@@ -52,7 +52,7 @@ def agreements_frame(corpus: Corpus, agreements: list[Agreement] | None = None, 
         era = corpus.era_by_id[a.era_id]
         rows.append({
             "row": a.row, "row_label": shown(str(a.row)), "date_sh": shown(a.date_as_printed), "year_sh": a.year,
-            "date_ce": shown(a.date_gregorian),
+            "date_ce": shown(a.gregorian_text(lang)),
             "start": pd.Timestamp(a.gregorian_start), "city": a.city_fa if lang == "fa" else a.city_en,
             "country": a.country_fa if lang == "fa" else a.country_en,
             "continent": CONTINENT_NAMES_FA[a.continent] if lang == "fa" else a.continent,

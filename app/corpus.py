@@ -167,6 +167,13 @@ class Agreement:
         start, end = self.gregorian_start, self.gregorian_end
         return start.isoformat() if start == end else f"{start.isoformat()}/{end.isoformat()}"
 
+    def gregorian_text(self, lang: str) -> str:
+        """The Gregorian date in words: "7 March 2001" / «7 مارس 2001» (a range for a month-only date)."""
+        start, end = self.gregorian_start, self.gregorian_end
+        months = GREGORIAN_MONTHS_FA if lang == "fa" else GREGORIAN_MONTHS_EN
+        text = f"{start.day} {months[start.month - 1]} {start.year}"
+        return text if start == end else f"{text} – {end.day} {months[end.month - 1]} {end.year}"
+
     @property
     def date_as_printed(self) -> str:
         """The date as Table 2 prints it: d/m/yyyy, or «month yyyy»."""

@@ -153,11 +153,7 @@ class Renderer:
         return a.city_fa if lang == "fa" else a.city_en
 
     def date(self, a: Agreement, lang: str) -> str:
-        start, end = a.gregorian_start, a.gregorian_end
-        months = GREGORIAN_MONTHS_FA if lang == "fa" else GREGORIAN_MONTHS_EN
-        gregorian = f"{start.day} {months[start.month - 1]} {start.year}"
-        if start != end:
-            gregorian += f" – {end.day} {months[end.month - 1]} {end.year}"
+        gregorian = a.gregorian_text(lang)
         if a.day is None:
             month = JALALI_MONTHS_FA[a.month - 1] if lang == "fa" else JALALI_MONTHS_EN[a.month - 1]
             return self.t("date_month_only", lang, printed=a.date_as_printed, month=month, year=a.year,

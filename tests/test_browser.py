@@ -119,9 +119,33 @@ def test_persian_on_a_phone_shows_nothing_of_the_collapsed_sidebar(server, tmp_p
         page = browser.new_page(viewport={"width": 390, "height": 844})
         page.goto(server)
         page.get_by_placeholder("پرسش خود را درباره مقاله به فارسی یا انگلیسی بنویسید…").wait_for(timeout=120_000)
-        page.screenshot(path=str(tmp_path / "phone-fa.png"), full_page=True)
+        box = page.get_by_placeholder("پرسش خود را درباره مقاله به فارسی یا انگلیسی بنویسید…")
+        box.fill("پیوند با هاوانا کی امضا شد؟")
+        box.press("Enter")
+        page.locator("[data-testid=stExpander] summary").filter(has_text="جدول ۲").first.click()
+        page.locator(".row-card").first.wait_for(timeout=60_000)
+        for folder in [tmp_path] + ([ROOT / "docs"] if os.environ.get("UPDATE_SCREENSHOTS") else []):
+            page.screenshot(path=str(folder / "screenshot-phone-fa.png"))
         sidebar = page.locator('[data-testid="stSidebarUserContent"]')
         box = sidebar.bounding_box() if sidebar.count() else None
         assert box is None or box["x"] + box["width"] <= 0 or box["x"] >= 390, box  # entirely off-screen
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        browser.close()
+
+
+def test_a_language_switch_keeps_the_page_and_the_study_tab(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(server)
+        page.get_by_text("مرور و آزمون", exact=True).click()
+        page.get_by_role("tab", name="آزمون تمرینی").click()
+        page.get_by_text("English", exact=True).click()
+        page.wait_for_selector("text=City diplomacy & Tehran's sister cities", timeout=30_000)
+        tab = page.get_by_role("tab", name="Practice exam")
+        tab.wait_for(timeout=30_000)
+        assert tab.get_attribute("aria-selected") == "true"
+        assert page.get_by_role("radio", name="Study").is_checked()
         browser.close()

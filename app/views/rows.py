@@ -39,7 +39,7 @@ def _frame(corpus: Corpus, rows: list[int] | None, lang: str) -> pd.DataFrame:
 def row_card(corpus: Corpus, row: int, headers: dict[str, str], lang: str) -> str:
     """One tie as a card: city and country as its title, then date in both calendars, document and era."""
     record = _frame(corpus, [row], lang).iloc[0]
-    title = f"{_cell(record['city'], lang)} · {_cell(record['country'], lang)}"
+    title = f"{_cell(record['city'], lang)}{'، ' if lang == 'fa' else ' · '}{_cell(record['country'], lang)}"
     fields = "".join(f"<dt>{html.escape(headers[c])}</dt><dd>{_cell(record[c], lang)}</dd>"
                      for c in ("date_sh", "date_ce", "document", "era", "row"))
     direction = "rtl" if lang == "fa" else "ltr"

@@ -585,6 +585,23 @@ def guide_tab(corpus: Corpus) -> None:
 
 # ---------------------------------------------------------------- the page
 
+STUDY_TABS = {"quiz": "quiz", "cards": "cards", "exam": "study_exam", "next": "study_next", "guide": "study_guide"}
+
+
+def study_tabs() -> list:
+    """The study tools' tabs. The open tab is kept as a language-independent id (`study_tab`) and the tabs
+    are keyed per language, so a language switch (which renames the tabs) keeps the student's tab."""
+    labels = {tab: t(label) for tab, label in STUDY_TABS.items()}
+    by_label = {label: tab for tab, label in labels.items()}
+    widget = f"study_tabs_{ui_lang()}"
+    current = st.session_state.get("study_tab", "quiz")
+
+    def remember() -> None:
+        st.session_state.study_tab = by_label.get(st.session_state.get(widget), current)
+    st.session_state[widget] = labels[current]
+    return st.tabs(list(labels.values()), key=widget, on_change=remember)
+
+
 def page_study() -> None:
     """The study page: the profile, then a tab per study tool."""
     _defaults()
@@ -592,8 +609,7 @@ def page_study() -> None:
     store, key = profile_box()
     answers = _read(key, store.answers, [])
     weak = weak_areas(answers, **settings()["weak"])
-    quiz, cards, exam, upcoming, guides = st.tabs([t("quiz"), t("cards"), t("study_exam"), t("study_next"),
-                                                   t("study_guide")])
+    quiz, cards, exam, upcoming, guides = study_tabs()
     with quiz:
         quiz_tab(corpus, store, key)
     with cards:
