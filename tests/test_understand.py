@@ -12,6 +12,8 @@ CASES = [
     ("تهران با چندتا شهر اروپایی خواهرخونده شده؟", {"route": "table", "op": "count",
                                                  "filters": {"continent": ["Europe"]}}),
     ("avalin khahar shahre tehran kodoom bood?", {"route": "table", "op": "first"}),
+    ("chand ta tafahomname emza shode?", {"route": "table", "op": "count", "filters": {"doc_family": ["mou"]}}),
+    ("How many agreements does Table 2 hold?", {"route": "table", "op": "count"}),
     ("what was the most recent sister-city tie?", {"route": "table", "op": "last"}),
     ("کدوم دوره بیشترین پیوند رو داشت؟", {"route": "table", "op": "most", "by": "era"}),
     ("which continent has the fewest ties", {"route": "table", "op": "least", "by": "continent"}),
