@@ -111,6 +111,10 @@ class Sentence:
     fact: bool
     tags: tuple[str, ...]
 
+    def text(self, lang: str) -> str:
+        """The sentence in `lang` as a reader sees it: without the paper's footnote marks."""
+        return FOOTNOTE_MARK.sub("", self.fa if lang == "fa" else self.en).strip()
+
 
 @dataclass(frozen=True)
 class Agreement:

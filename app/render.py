@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import string
 
-from app.corpus import (CONTINENT_NAMES_FA, CORPUS_DIR, FOOTNOTE_MARK, GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA,
+from app.corpus import (CONTINENT_NAMES_FA, CORPUS_DIR, GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA,
                         JALALI_MONTHS_EN, JALALI_MONTHS_FA, Agreement, Corpus, CorpusError)
 from app.corpus import read_json
 from app.normalize import persian_digits_outside_citations
@@ -110,8 +110,7 @@ class Renderer:
         if item.kind == "row":
             return self.row(self.corpus.agreement_by_row[item.row], lang)
         if item.kind == "sentence":
-            sentence = self.corpus.sentence_by_id[item.sentence]
-            return FOOTNOTE_MARK.sub("", sentence.fa if lang == "fa" else sentence.en).strip()
+            return self.corpus.sentence_by_id[item.sentence].text(lang)
         if item.kind == "era":
             era = self.corpus.era_by_id[item.era]
             return self.t("era.item", lang, era=self.era_name(era.id, lang), years=era.years_text(lang), section=era.id)

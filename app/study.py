@@ -212,7 +212,7 @@ def _definitions_cached(corpus: Corpus) -> tuple[Definition, ...]:
         paragraph = corpus.section_paragraphs(section_id)[0]
         sentence = next(s for s in corpus.sentences if s.paragraph == paragraph.id)
         term = {"fa": section.title_fa, "en": section.title_en}
-        text = {"fa": FOOTNOTE_MARK.sub("", sentence.fa).strip(), "en": FOOTNOTE_MARK.sub("", sentence.en).strip()}
+        text = {lang: sentence.text(lang) for lang in LANGS}
         masked = {lang: _mask(plain(text[lang]), term[lang]) for lang in LANGS}
         if all("…" in masked[lang] for lang in LANGS):
             out.append(Definition(section_id, paragraph.id, sentence.id, term, text, masked))

@@ -17,7 +17,7 @@ from app.conversation import Conversation
 from app.corpus import CorpusError
 from app.embedding import EmbedderError
 from app.views.chat import clear_chat, export_markdown, page_chat
-from app.views.common import get_assistant, t, ui_lang
+from app.views.common import get_assistant, keyed_per_language, t, ui_lang
 from app.views.maps import page_maps
 from app.views.paper import page_paper
 from app.views.study import page_study
@@ -42,13 +42,10 @@ def init_state() -> None:
 
 
 def navigation() -> None:
-    """The page picker. `page` is plain state; the radio is keyed per language and set from it on every run,
-    so a language switch (which relabels the radio) keeps the page, and `goto` can move it."""
-    widget = f"nav_{ui_lang()}"
-    st.session_state[widget] = st.session_state.page
+    """The page picker; `page` is plain state, so a language switch keeps it and `goto` can move it."""
+    key, remember = keyed_per_language("nav", "page", st.session_state.page)
     names = {page: t(page) for page in PAGES}
-    st.radio(t("nav"), list(PAGES), format_func=names.get, key=widget,
-             on_change=lambda: st.session_state.update(page=st.session_state[widget]))
+    st.radio(t("nav"), list(PAGES), format_func=names.get, key=key, on_change=remember)
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ import streamlit as st
 
 from app.assistant import MAX_QUESTION_CHARS, QuestionError
 from app.conversation import Conversation
-from app.views.common import (PART_NAMES, bidi, column_headers, digits, escaped, get_assistant, goto, highlighted,
-                              isolate_numbers, paragraph_label, section_label, starters, t, ui_lang)
+from app.views.common import (bidi, cite_label_for, column_headers, digits, escaped, get_assistant, goto, highlighted,
+                              isolate_numbers, section_label, starters, t, ui_lang)
 from app.views.rows import row_card, row_ranges, rows_table
 
 MAX_PASSAGE_CITATIONS = 8
@@ -37,12 +37,8 @@ def citation_label(number: int, citation: dict) -> str:
         # (no middle dot in Persian: beside Persian digits it reads as a zero, «۰»)
         word = ("ردیف" if fa else "row") if len(rows) == 1 else ("ردیف‌های" if fa else "rows")
         label = f"جدول ۲، {word} {row_ranges(rows)}" if fa else f"Table 2 · {word} {row_ranges(rows)}"
-    elif citation["kind"] == "section":
-        section = get_assistant().corpus.section_by_id[citation["section"]]
-        label = section_label(section) if section.id in PART_NAMES else (
-            f"بخش {citation['section']}" if fa else f"§{citation['section']}")
-    else:
-        label = paragraph_label(citation["paragraph"] or "")
+    else:  # a section or a paragraph
+        label = cite_label_for(citation["section"] if citation["kind"] == "section" else citation["paragraph"])
     return isolate_numbers(digits(f"[{number}] {label}")) if fa else f"[{number}] {label}"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import streamlit as st
 from app.assistant import MAX_QUESTION_CHARS, Assistant
 from app.corpus import FOOTNOTE_MARK, load_cities
 from app.normalize import detect_lang, to_persian_digits
+from app.study import cite_label
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 LANGS = ("fa", "en")
@@ -49,6 +51,20 @@ def t(key: str) -> str:
     return digits(text.replace("{max}", str(MAX_QUESTION_CHARS))) if "{max}" in text else text
 
 
+def keyed_per_language(widget: str, state: str, shown: object,
+                       to_state: Callable[[object], object] = lambda value: value) -> tuple[str, Callable[[], None]]:
+    """For a widget whose labels change with the language (a page picker, tabs): its key in this language and
+    the callback that copies its value to the language-independent `state`. The widget is set from `shown`
+    (the state, as the widget shows it) before it is drawn, so a language switch keeps the choice and code
+    can move it."""
+    key = f"{widget}_{ui_lang()}"
+    st.session_state[key] = shown
+
+    def remember() -> None:
+        st.session_state[state] = to_state(st.session_state.get(key))
+    return key, remember
+
+
 def sep() -> str:
     """A separator between two short items; no middle dot in Persian (beside Persian digits it reads as «۰»)."""
     return "، " if ui_lang() == "fa" else " · "
@@ -72,29 +88,19 @@ def isolate_numbers(text: str) -> str:
     return ISOLATABLE.sub(lambda m: f"\u2066{m.group(0)}\u2069", text)
 
 
-# the parts of the paper whose ids are words, as a reader names them
-PART_NAMES = {"front": ("مشخصات مقاله", "Front matter"), "abstract": ("چکیده", "Abstract")}
-
-
-def paragraph_label(pid: str, lang: str | None = None) -> str:
-    """A paragraph id as a reader says it: «بخش ۳-۲، بند ۱» / "§3-2 ¶1", «جدول ۱، بند ۲» / "Table 1 · item 2"."""
-    fa = (lang or ui_lang()) == "fa"
-    part, _, number = pid.partition(".")
-    if part in PART_NAMES:
-        label = f"{PART_NAMES[part][0]}، بند {number}" if fa else f"{PART_NAMES[part][1]} ¶{number}"
-    elif part in ("table1", "table2"):
-        table = part[-1]
-        label = f"جدول {table}، بند {number}" if fa else f"Table {table} · item {number}"
-    else:
-        label = f"بخش {part}، بند {number}" if fa else f"§{part} ¶{number}"
-    return isolate_numbers(to_persian_digits(label)) if fa else label
+def cite_label_for(cite: str, lang: str | None = None) -> str:
+    """A paragraph, sentence or section id as a reader says it («بخش ۳-۲، بند ۱» / "§3-2 ¶1", "Abstract ¶1",
+    "Table 1, item 2"): `app.study.cite_label`'s wording, with the interface's digits and numbers isolated."""
+    lang = lang or ui_lang()
+    label = cite_label(get_assistant().corpus, cite, lang)
+    return isolate_numbers(to_persian_digits(label)) if lang == "fa" else label
 
 
 def section_label(section, lang: str | None = None) -> str:
     """A section's number (if it has one) and title in the interface's language."""
     fa = (lang or ui_lang()) == "fa"
     title = section.title_fa if fa else section.title_en
-    if section.id in PART_NAMES or section.id.startswith("table"):
+    if not section.id[0].isdigit():  # front matter, abstract: their title is their name
         return title
     return f"{isolate_numbers(to_persian_digits(section.id)) if fa else section.id}  {title}"
 
@@ -144,7 +150,7 @@ def highlighted(text: str, spans: list[list[int]], lang: str, pid: str = "", foc
         cursor = end
     parts.append(escaped(text[cursor:], lang))
     direction = "rtl" if lang == "fa" else "ltr"
-    badge = f'<span class="pid">{html.escape(paragraph_label(pid))}</span>' if pid else ""
+    badge = f'<span class="pid">{html.escape(cite_label_for(pid))}</span>' if pid else ""
     target = f' id="p-{html.escape(pid)}"' if anchor and pid else ""
     return (f'<div class="bidi para{" focus" if focus else ""}" dir="{direction}"{target}>{badge}'
             f'{"".join(parts)}</div>')

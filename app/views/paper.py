@@ -6,7 +6,7 @@ import html
 import streamlit as st
 
 from app.assistant import MAX_QUESTION_CHARS
-from app.views.common import (escaped, get_assistant, goto, highlighted, paragraph_label, section_label, t,
+from app.views.common import (escaped, get_assistant, goto, highlighted, cite_label_for, section_label, t,
                               take_scroll, ui_lang)
 from app.views.rows import scroll_to
 
@@ -31,7 +31,7 @@ def show_search(query: str) -> None:
         st.markdown(f'<div class="bidi" dir="{direction}"><b>{html.escape(section_label(section))}</b> · '
                     f'{escaped(snippet, ui_lang())}</div>', unsafe_allow_html=True)
         if chunk.paragraph:
-            st.button(f"→ {paragraph_label(chunk.paragraph)}", key=f"hit-{n}", on_click=goto,
+            st.button(f"→ {cite_label_for(chunk.paragraph)}", key=f"hit-{n}", on_click=goto,
                       args=("paper", chunk.paragraph))
     st.divider()
 

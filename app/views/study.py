@@ -21,7 +21,7 @@ from app.progress import (NAME_MAX, AnswerRecord, Area, MemoryStore, Store, Stor
                           db_path, now_utc, valid_key, weak_areas)
 from app.study import (QUIZ_LENGTHS, QuizQuestion, cite_label, cite_text, era_label, make_quiz, numbers_line, phrase,
                        plain, quiz_place, settings)
-from app.views.common import bidi, digits, get_assistant, isolate_numbers, sep, t, ui_lang
+from app.views.common import bidi, digits, get_assistant, isolate_numbers, keyed_per_language, sep, t, ui_lang
 
 KEY_PARAM = "student"  # the URL query parameter that holds the profile key
 MAX_BLANK_CHARS = 100
@@ -589,17 +589,13 @@ STUDY_TABS = {"quiz": "quiz", "cards": "cards", "exam": "study_exam", "next": "s
 
 
 def study_tabs() -> list:
-    """The study tools' tabs. The open tab is kept as a language-independent id (`study_tab`) and the tabs
-    are keyed per language, so a language switch (which renames the tabs) keeps the student's tab."""
+    """The study tools' tabs; the open one is kept as a language-independent id (`study_tab`)."""
     labels = {tab: t(label) for tab, label in STUDY_TABS.items()}
     by_label = {label: tab for tab, label in labels.items()}
-    widget = f"study_tabs_{ui_lang()}"
     current = st.session_state.get("study_tab", "quiz")
-
-    def remember() -> None:
-        st.session_state.study_tab = by_label.get(st.session_state.get(widget), current)
-    st.session_state[widget] = labels[current]
-    return st.tabs(list(labels.values()), key=widget, on_change=remember)
+    key, remember = keyed_per_language("study_tabs", "study_tab", labels[current],
+                                       lambda label: by_label.get(label, current))
+    return st.tabs(list(labels.values()), key=key, on_change=remember)
 
 
 def page_study() -> None:
