@@ -32,7 +32,7 @@ from app.features import Featurizer, dense_features, masked_text, mention_vector
 from app.gazetteer import Gazetteer, Mentions
 from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
-                       nearest_by_route, passage_stats)
+                       nearest_by_route, passage_stats, runner_up)
 from app.normalize import words
 from app.ranker import FEATURES, Doc2Query, RankQuery, SentenceTable, features, rank_query, section_class
 from app.types import UNRECORDED
@@ -309,8 +309,9 @@ def _fit_ranker(rows: list[np.ndarray], labels: list[np.ndarray]) -> Ranker:
 
 def _ranker_with_cv(rows, labels, folds, paragraphs) -> tuple[Ranker, dict, list[tuple[float, float, float, bool]]]:
     """The ranker fitted on all questions, its out-of-fold hit@1/@3, and each question's out-of-fold
-    (top probability, paragraph share, margin, answer right): right when the top sentence, or the second when it
-    shares the top one's paragraph (the answer reads on into it), is gold."""
+    (top probability, paragraph share, margin, answer right): right when the answer holds a gold sentence: the
+    top one, the second when it shares the top one's paragraph (the answer reads on into it), or the runner-up
+    from another paragraph."""
     out: list[tuple[float, float, float, bool]] = [(0.0, 0.0, 0.0, False)] * len(rows)
     hits1 = hits3 = 0
     for fold in range(FOLDS):
@@ -325,7 +326,9 @@ def _ranker_with_cv(rows, labels, folds, paragraphs) -> tuple[Ranker, dict, list
             hits1 += bool(labels[k][order[0]])
             hits3 += bool(labels[k][order[:3]].any())
             second_joins = paragraphs[order[1]] == paragraphs[order[0]] and bool(labels[k][order[1]])
-            out[k] = (*passage_stats(probability, paragraphs), bool(labels[k][order[0]]) or second_joins)
+            other = runner_up(probability, paragraphs)
+            right = bool(labels[k][order[0]]) or second_joins or (other is not None and bool(labels[k][other]))
+            out[k] = (*passage_stats(probability, paragraphs), right)
     n = max(1, len(rows))
     ranker = _fit_ranker(rows, labels)
     weights = dict(zip(FEATURES, map(lambda w: round(float(w), 3), ranker.weights)))

@@ -1,12 +1,13 @@
 """Passage questions: the learned ranker scores every sentence of the paper; the answer is the best one or
-few, read on where the best one opens a list or is continued by its neighbour."""
+few, read on where the best one opens a list or is continued by its neighbour, followed by the best sentence
+of another paragraph when that one scores nearly as well."""
 from __future__ import annotations
 
 import numpy as np
 
 from app.corpus import Corpus, Sentence
 from app.executors.common import sentence_citations
-from app.model import Ranker, passage_stats
+from app.model import Ranker, passage_stats, runner_up
 from app.ranker import Doc2Query, SentenceTable, features, rank_query
 from app.types import AnswerDraft, Item
 from app.understand import Understanding
@@ -90,11 +91,12 @@ class PassageExecutor:
             return self._in_order(self.table.sentences[i] for i in inside[:SUMMARY_SENTENCES])
         chosen = self.with_neighbours(best, probabilities) + self.naming_the_same(u, best)
         if "list_intro" in best.tags or (u.query.asks == "list" and best.kind == "list_item"):
-            chosen += self.list_after(best)
+            return self._in_order(chosen + self.list_after(best))
         wanted = {"source": "source", "number": "number", "date": "date", "person": "person"}.get(u.query.asks or "")
         if wanted and not any(wanted in s.tags for s in chosen):
             chosen += self.nearest_with(best, wanted, probabilities)
-        return self._in_order(chosen)
+        other = runner_up(probabilities, self.paragraphs)
+        return self._in_order(chosen) + ([self.table.sentences[other]] if other is not None else [])
 
     def with_neighbours(self, best: Sentence, probabilities: np.ndarray) -> list[Sentence]:
         """The best sentence, grown by the neighbours in its paragraph that also score well (up to three)."""
