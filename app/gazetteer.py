@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel
 
 from app.corpus import (GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA, JALALI_MONTHS_EN, JALALI_MONTHS_FA, Corpus)
 from app.normalize import fold, section_ids_in, words, years_in
@@ -225,4 +226,13 @@ def _is_unknown(word: str, known: frozenset[str]) -> bool:
         return False
     if len(word) >= 5:
         return process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=80) is None
-    return True
+    return not _slip_of_known(word, known)
+
+
+def _slip_of_known(word: str, known: frozenset[str]) -> bool:
+    """A short word that is a known word with one letter dropped, added or two letters swapped ("wat", "teh",
+    «چنتا»). A changed letter does not count: short names differ from common words by one ("rome", "some")."""
+    swapped = (word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+    if any(w in known for w in swapped):
+        return True
+    return process.extractOne(word, known, scorer=Indel.distance, score_cutoff=1) is not None

@@ -105,3 +105,24 @@ def test_understanding_is_pure(assistant):
     before = list(conversation.turns)
     first = assistant.understand("which of those are in Asia?", conversation).query
     assert conversation.turns == before and assistant.understand("which of those are in Asia?", conversation).query == first
+
+
+UNKNOWN_WORDS = [
+    # a short common word with a slip is no unknown name …
+    ("wat year was the Minsk pact signed", "what year", []),
+    ("teh first tie", "the first tie", []),
+    ("تهران چنتا خواهرشهر داره", "چندتا", []),
+    # … but a short name one changed letter away from a common word is
+    ("when did Tehran sign with Rome", "some", ["rome"]),
+    ("what did Tehran and Oslo agree", "", ["oslo"]),
+]
+
+
+@pytest.mark.parametrize("question,known,unknown", UNKNOWN_WORDS, ids=[u[0][:30] for u in UNKNOWN_WORDS])
+def test_unknown_words_are_names_not_slips(corpus, question, known, unknown):
+    from app.gazetteer import Gazetteer
+    from app.normalize import words
+
+    vocabulary = frozenset(words("what year was the pact signed when did sign with and agree first tie some "
+                                 "تهران چندتا خواهرشهر داره " + known))
+    assert Gazetteer(corpus).find(question, vocabulary).unknown == unknown
