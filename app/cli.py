@@ -23,17 +23,18 @@ def _assistant(args: argparse.Namespace):
     return Assistant(args.embedder, progress=_progress, fusion=getattr(args, "fusion", "score"))
 
 
-def _print_answer(answer, stream=sys.stdout) -> None:
+def _print_answer(answer, corpus, stream=sys.stdout) -> None:
+    from app.normalize import to_persian_digits
+    from app.study import cite_label
+
     print(answer.answer, file=stream)
     if answer.citations:
         print("\nSources / منابع:", file=stream)
     for number, citation in enumerate(answer.citations, 1):
-        if citation["kind"] == "table":
-            label = f"Table 2 · row {citation['row']}"
-        elif citation["kind"] == "section":
-            label = f"§{citation['section']}"
-        else:
-            label = f"§{citation['section']} ¶{citation['paragraph']}"
+        cite = {"table": f"table2.{citation.get('row')}", "section": citation["section"]}.get(
+            citation["kind"], citation.get("paragraph"))
+        label = cite_label(corpus, cite, answer.lang)
+        label = to_persian_digits(label) if answer.lang == "fa" else label
         text = citation["text"] if answer.lang == "fa" else citation["text_en"]
         print(f"  [{number}] {label}: {text[:160]}{'…' if len(text) > 160 else ''}", file=stream)
 
@@ -48,7 +49,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         clean_question(args.question)  # refuse bad input before loading any model
-        answer = _assistant(args).ask(args.question)
+        assistant = _assistant(args)
+        answer = assistant.ask(args.question)
     except QuestionError as exc:
         if args.json:
             print(json.dumps({"question": args.question[:200], "error": str(exc)}, ensure_ascii=False))
@@ -58,7 +60,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        _print_answer(answer)
+        _print_answer(answer, assistant.corpus)
     return 0
 
 

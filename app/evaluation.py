@@ -192,7 +192,8 @@ def _citation_evidence(citation: dict) -> list[str]:
     if citation.get("kind") == "table":
         return [f"table2:row{citation['row']}", "table2"]
     paragraph = citation.get("paragraph") or ""
-    return (["table1"] if paragraph.startswith("table1") else []) + section_evidence(citation.get("section"))
+    tables = [name for name in ("table1", "table2") if paragraph.startswith(name)]  # a table's caption or item
+    return tables + section_evidence(citation.get("section"))
 
 
 def _group2(rows: list[dict], metric) -> dict:

@@ -13,6 +13,7 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,6 +138,20 @@ def error_reason(exc: sqlite3.Error) -> str:
     return next((reason for words, reason in _REASONS if words in text), "corrupt")
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL. SQLite answers "locked" at once, without waiting, while another tab is opening the
+    same file, so the switch is retried here for as long as a write would wait."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if error_reason(exc) != "busy" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 @contextmanager
 def _snapshot(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One read transaction: every statement inside sees the same state of the file."""
@@ -188,7 +203,7 @@ class Store:
             if version < len(MIGRATIONS):
                 self._migrate()
             with self._connection() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
+                _use_wal(conn)
 
     def _version(self, conn: sqlite3.Connection) -> int:
         """The schema version; StoreError for a file of a newer app or an SQLite database of another program."""

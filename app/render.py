@@ -84,8 +84,9 @@ class Renderer:
             for key in ("first", "second"):
                 if key in v:
                     out[key] = self.group_name(by, v[key], lang)
-            if "keys" in v:
-                out["keys"] = self.list_words([self.group_name(by, k, lang) for k in v["keys"]], lang)
+            for key in ("keys", "none"):
+                if key in v:
+                    out[key] = self.list_words([self.group_name(by, k, lang) for k in v[key]], lang)
         if "concept" in v:
             out["concept"] = self.concept(v["concept"], lang)
         if "names" in v:
@@ -192,7 +193,10 @@ class Renderer:
         return key
 
     def list_words(self, words: list[str], lang: str) -> str:
-        return self.t("list_sep", lang).join(words)
+        """"A, B and C" / «الف، ب و ج»."""
+        if len(words) < 2:
+            return "".join(words)
+        return self.t("list_sep", lang).join(words[:-1]) + self.t("list_last", lang) + words[-1]
 
     def scope(self, f: Filters, eras: tuple[str, ...], lang: str) -> str:
         parts = []

@@ -33,7 +33,7 @@ from app.gazetteer import Gazetteer, Mentions
 from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
                        nearest_by_route, passage_stats, runner_up)
-from app.normalize import words
+from app.normalize import detect_lang, words
 from app.ranker import FEATURES, Doc2Query, RankQuery, SentenceTable, features, rank_query, section_class
 from app.types import UNRECORDED
 
@@ -75,10 +75,12 @@ def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tupl
     """For each head, (example index, class) of the examples that teach it."""
     targets: dict[str, list[tuple[int, str]]] = {name: [] for name in (
         "route", "table_op", "era_op", "by", "table_attribute", "era_attribute", "meta_attribute", "asks", "reason",
-        "sister_city", "doc_filter", "year_mode", "keep_op", "section")}
+        "sister_city", "doc_filter", "year_mode", "keep_op", "section", "lang")}
     for i, example in enumerate(examples):
         q = example.question.query
         targets["route"].append((i, q.route))
+        if detect_lang(example.question.question) == "en":  # Latin letters: English, or Persian in Finglish
+            targets["lang"].append((i, example.question.lang))
         if q.route == "table":
             targets["table_op"].append((i, q.op))
             targets["sister_city"].append((i, {True: "yes", False: "no"}.get(q.filters.sister_city, "none")))
@@ -182,6 +184,8 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     say("Training the heads…")
     heads, figures, oof = {}, {}, {}
     for name, pairs in targets.items():
+        if not pairs:  # a small bank may teach no example of a head (understanding then does without it)
+            continue
         rows = [i for i, _ in pairs]
         heads[name], figures[name], probabilities = _head_with_cv(name, x_sparse[rows], x_dense[rows],
                                                                   [c for _, c in pairs], folds[rows])

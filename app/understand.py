@@ -69,6 +69,8 @@ class Understander:
         vector = self.embed_query(text)
         previous = history[-1] if history else None
         scores = self.scores(mentions, vector, previous is not None)
+        if lang == "en" and "lang" in scores:  # Latin letters: English, or Persian typed in Finglish
+            lang = best(scores["lang"])[0]
         query = self.query_from(scores, mentions)
         context: tuple[str, ...] = ()
         search_text = text

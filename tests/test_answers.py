@@ -109,6 +109,14 @@ def test_places_outside_the_table_quote_the_paper(assistant):
     assert tokyo.answer.startswith("خیر") and not tokyo.abstained
 
 
+@pytest.mark.parametrize("question", ["is tehran twinned with tokyo?", "تهران سال ۱۳۷۱ با کدوم شهرا پیوند بست؟"])
+def test_an_answer_naming_no_row_cites_the_table_itself(assistant, question):
+    """"No such tie" and "none that year" come from the whole table: they cite it by its caption."""
+    answer = assistant.ask(question)
+    assert not answer.abstained and not rows_of(answer)
+    assert [c["paragraph"] for c in answer.citations if c["kind"] == "passage"][-1] == "table2.0"
+
+
 def test_passage_answer_quotes_the_right_sentence_in_the_question_language(assistant):
     answer = assistant.ask("where was the very first sister-city agreement in the world made?")
     assert "1920" in answer.answer and "Keighley" in answer.answer and not answer.abstained

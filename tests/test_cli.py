@@ -31,7 +31,7 @@ def test_ask_json_contract(index_root):
 
 def test_ask_prints_readable_evidence(index_root):
     result = run(["ask", "پیوند با مسکو در کدام دولت امضا شد؟"], index_root)
-    assert result.returncode == 0 and "مسکو" in result.stdout and "Table 2 · row 13" in result.stdout
+    assert result.returncode == 0 and "مسکو" in result.stdout and "جدول ۲، ردیف ۱۳" in result.stdout
 
 
 @pytest.mark.parametrize("question", ["", "   ", "؟؟!!...", "x" * 100_000, "\x01\x02\x03"])

@@ -64,6 +64,11 @@ def test_most_least_group_and_compare(tiny):
     assert most.values["keys"] == ["Asia"] and most.values["count"] == 2
     least = tiny["table"].run(table("least", by="era"))
     assert sorted(least.values["keys"]) == ["4-1-3", "4-1-6"] and least.values["count"] == 1
+    assert least.template == "table.least_none" and least.values["none"] == ["4-1-1", "4-1-2", "4-1-5"]
+    text = tiny["render"].render(least, "which era had the fewest ties?", "en").answer
+    assert "the provisional government era" in text and "had none" in text and ", with 1 of 4" in text
+    by_era = tiny["table"].run(table("group", by="era", era=("4-1-4", "4-1-5")))
+    assert {i.key: i.count for i in by_era.items} == {"4-1-4": 2, "4-1-5": 0}
     group = tiny["table"].run(table("group", by="continent"))
     assert {i.key: i.count for i in group.items} == {"Asia": 2, "America": 1, "Europe": 1, "Africa": 0, "Oceania": 0}
     compare = tiny["table"].run(table("compare", by="era", era=("4-1-4", "4-1-6")))

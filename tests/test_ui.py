@@ -145,6 +145,14 @@ def test_table_citation_shows_its_row_and_opens_the_table_there(app):
     assert any('<tr class="focus" id="row-6">' in m.value for m in app.markdown)
 
 
+def test_an_answer_from_the_whole_table_cites_it_and_opens_it(app):
+    app.chat_input[0].set_value("is tehran twinned with tokyo?").run()
+    citation = next(e for e in app.expander if "Table 2" in e.label)
+    assert "City ties of the Tehran metropolis" in "\n".join(m.value for m in citation.markdown)
+    citation.button[0].click().run()  # "Show in Table 2"
+    assert app.session_state["page"] == "table" and app.session_state["table_focus"] == []
+
+
 def test_a_list_answer_cites_every_row_it_names_grouped(app, assistant):
     question = "Which ties did Tehran form in the Ahmadinejad era?"
     rows = sorted({c["row"] for c in assistant.ask(question).to_dict()["citations"] if c["kind"] == "table"})

@@ -126,3 +126,19 @@ def test_unknown_words_are_names_not_slips(corpus, question, known, unknown):
     vocabulary = frozenset(words("what year was the pact signed when did sign with and agree first tie some "
                                  "تهران چندتا خواهرشهر داره " + known))
     assert Gazetteer(corpus).find(question, vocabulary).unknown == unknown
+
+
+ANSWER_LANGUAGES = [
+    ("tehran ba chand ta shahr khahar khande shode?", "fa"),
+    ("avalin peyvande khaharkhandegi ba kodoom shahr bood", "fa"),
+    ("which ties did tehran sign in 2016?", "en"),
+    ("when was the Moscow MoU signed", "en"),
+    ("تهران چندتا خواهرشهر داره؟", "fa"),
+    ("Tehran و Moscow کی خواهرخوانده شدن؟", "fa"),
+]
+
+
+@pytest.mark.parametrize("question,lang", ANSWER_LANGUAGES, ids=[q[:30] for q, _ in ANSWER_LANGUAGES])
+def test_finglish_is_answered_in_persian(assistant, question, lang):
+    """Persian typed in Latin letters is Persian: the learned language head tells it from English."""
+    assert assistant.understand(question).lang == lang

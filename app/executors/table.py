@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import replace
 
 from app.corpus import CONTINENTS, Agreement, Corpus
-from app.executors.common import Notes, row_citation, section_citation, sentence_citations
+from app.executors.common import Notes, paragraph_citation, row_citation, section_citation, sentence_citations
 from app.gazetteer import Gazetteer
 from app.types import AnswerDraft, Filters, Item, Query
 
+TABLE_CAPTION = "table2.0"  # the paragraph of the paper that is Table 2's caption
 GROUP_FILTER = {"era": "era", "continent": "continent", "country": "country", "doc_type": "doc_family"}
 
 
@@ -37,6 +38,14 @@ class TableExecutor:
         return [a for a in self.corpus.agreements if _matches(a, filters, eras)]
 
     def run(self, query: Query) -> AnswerDraft:
+        """The answer, citing the rows it names; an answer that names none ("no such tie", "none in 1375") cites
+        the table itself, by its caption."""
+        draft = self.answer(query)
+        if not draft.rows and draft.kind != "abstain" and TABLE_CAPTION in self.corpus.paragraph_by_id:
+            draft.citations.append(paragraph_citation(self.corpus, TABLE_CAPTION))
+        return draft
+
+    def answer(self, query: Query) -> AnswerDraft:
         filters = query.filters
         eras = self.eras_of(filters)
         outside = [c for c in filters.city if c not in self.table_cities] + \
@@ -110,13 +119,25 @@ class TableExecutor:
         values = {"scope": filters, "eras": eras, "by": by, "total": len(rows), "n": len(rows)}
         if template:
             return AnswerDraft("table", template, values, items)
-        if by == "continent":  # the paper names Oceania: a continent with no tie is a group too
-            items += [Item("group", "", key=c, count=0) for c in CONTINENTS if c not in counts]
+        empty = self.empty_groups(by, eras, counts)
+        items += [Item("group", "", key=key, count=0) for key in empty]
         if query.op == "group" or not groups:
             return AnswerDraft("table", "table.group", values, items)
         best = groups[0][1] if query.op == "most" else groups[-1][1]
         keys = [k for k, n in groups if n == best]
-        return AnswerDraft("table", f"table.{query.op}", {**values, "keys": keys, "count": best}, items)
+        values = {**values, "keys": keys, "count": best}
+        if query.op == "least" and by == "era" and empty:  # "fewest": none at all, and fewest of the others
+            return AnswerDraft("table", "table.least_none", {**values, "none": empty}, items)
+        return AnswerDraft("table", f"table.{query.op}", values, items)
+
+    def empty_groups(self, by: str, eras: tuple[str, ...], counts: Counter) -> list[str]:
+        """Groups with no tie that still belong to the answer: the paper's eras without ties (4-1-1, 4-1-2), and
+        the continent it names without one (Oceania)."""
+        if by == "era":
+            return [e.id for e in self.corpus.eras if e.id not in counts and (not eras or e.id in eras)]
+        if by == "continent":
+            return [c for c in CONTINENTS if c not in counts]
+        return []
 
     def compare(self, query: Query, filters: Filters, eras: tuple[str, ...]) -> AnswerDraft:
         by = query.by or "era"

@@ -73,7 +73,10 @@ def show_citation(citation: dict, key: str) -> None:
                        unsafe_allow_html=True)
     en_column.markdown(highlighted(citation["text_en"], highlight.get("en"), "en", citation["paragraph"]),
                        unsafe_allow_html=True)
-    st.button(t("open_paper"), key=f"{key}-paper", on_click=goto, args=("paper", citation["paragraph"]))
+    if citation["paragraph"].startswith("table2"):  # the table's caption: the answer comes from the whole table
+        st.button(t("open_table"), key=f"{key}-table", on_click=goto, args=("table",))
+    else:
+        st.button(t("open_paper"), key=f"{key}-paper", on_click=goto, args=("paper", citation["paragraph"]))
 
 
 def answer_html(answer: dict) -> str:
