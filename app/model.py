@@ -158,7 +158,8 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
                     "known_words": sorted(model.known_words),
                     "calibrator": {"features": list(CONFIDENCE_FEATURES),
                                    "weights": [float(w) for w in model.calibrator.weights],
-                                   "bias": model.calibrator.bias, "threshold": model.calibrator.threshold}, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                                   "bias": model.calibrator.bias, "threshold": model.calibrator.threshold},
+                    "saved_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                     "sha256": _sha256(temp / "model.npz")}
         (temp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         install_folder(temp, target)
@@ -167,12 +168,16 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
         raise
 
 
-def load_model(folder: Path, expect: dict[str, str]) -> UnderstandingModel:
-    """Load and verify a model folder; `expect` holds the fingerprints it must have been trained for."""
+def load_model(folder: Path, expect: dict[str, str],
+               ranker_features: tuple[str, ...] | None = None) -> UnderstandingModel:
+    """Load and verify a model folder; `expect` holds the fingerprints it must have been trained for, and
+    `ranker_features` the sentence features this version of the app computes."""
     manifest = read_manifest(folder, ModelError, "trained model", FORMAT_VERSION)
     for key, value in expect.items():
         if manifest.get(key) != value:
             raise ModelError(f"the model was trained for another {key.replace('_', ' ')}")
+    if ranker_features is not None and tuple(manifest.get("ranker", {}).get("features", ())) != ranker_features:
+        raise ModelError("the model's sentence ranker was trained on other features")
     if _sha256(folder / "model.npz") != manifest.get("sha256"):
         raise ModelError("model.npz is missing or corrupted")
     with np.load(folder / "model.npz", allow_pickle=False) as data:

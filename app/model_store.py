@@ -7,6 +7,7 @@ from app.bank import bank_fingerprint
 from app.embedding import DEFAULT_EMBEDDER, Embedder
 from app.index import INDEX_DIR, SearchIndex, index_path
 from app.model import TRAINED_DIR, ModelError, UnderstandingModel, load_model, save_model
+from app.ranker import FEATURES
 
 
 def model_folder(embedder_name: str, index_root: Path | None = None) -> Path:
@@ -26,7 +27,7 @@ def open_model(corpus, embedder: Embedder, index: SearchIndex, index_root: Path 
     candidates = list(dict.fromkeys([model_folder(embedder.name), model_folder(embedder.name, index_root or INDEX_DIR)]))
     for folder in candidates:
         try:
-            return load_model(folder, expect)
+            return load_model(folder, expect, FEATURES)
         except ModelError as reason:
             reasons.append(str(reason))
     if progress:
@@ -35,4 +36,4 @@ def open_model(corpus, embedder: Embedder, index: SearchIndex, index_root: Path 
 
     model, manifest = train(corpus, embedder, index, progress, index_root)
     save_model(model, candidates[-1], manifest)
-    return load_model(candidates[-1], expect)
+    return load_model(candidates[-1], expect, FEATURES)

@@ -25,7 +25,7 @@ SHAPE_FIT = (("definition", ("definition",)), ("reason", ("cause",)), ("number",
 FEATURES = ("dense_own", "dense_other", "dense_z", "dense_top", "d2q_max", "d2q_mean2", "d2q_z", "d2q_top",
             "d2q_none", "bm25", "bm25_top", "section_p", "section_named", "names_shared", "names_missing",
             "era_section", *(f"fit_{asks}" for asks, _ in SHAPE_FIT), "list_item", "caption", "first_in_paragraph",
-            "context_same_paragraph", "context_next")
+            "context_same_paragraph", "context_next", "context_same", "context_same_fit")
 
 
 @lru_cache(maxsize=1)
@@ -167,6 +167,9 @@ def features(table: SentenceTable, query: RankQuery, d2q: tuple[np.ndarray, np.n
     after = {table.index[c.id] + 1 for c in context}
     columns["context_same_paragraph"] = np.array([s.paragraph in paragraphs for s in table.sentences], float)
     columns["context_next"] = np.array([i in after for i in range(len(table.sentences))], float)
+    # said just before: right again for "which source?" when it cites one, rarely for "give an example"
+    columns["context_same"] = np.array([s.id in query.context for s in table.sentences], float)
+    columns["context_same_fit"] = columns["context_same"] * sum(columns[f"fit_{asks}"] for asks, _ in SHAPE_FIT)
     return np.column_stack([columns[name] for name in FEATURES]).astype(np.float32)
 
 

@@ -38,8 +38,12 @@ class Renderer:
         items = [self.item(i, lang) for i in draft.items]
         values = self.values(draft, lang, items)
         lead = self.t(draft.template, lang, **values)
+        if lang == "en":  # a template may open with a value ("the reform era …")
+            lead = lead[:1].upper() + lead[1:]
         notes = [self.notes[n][lang] for n in draft.notes]
         body = "" if "{text}" in self.templates[draft.template][lang] else self.join(items, lang)
+        if lang == "en" and lead.endswith("."):
+            body = body[:1].upper() + body[1:]
         text = " ".join(part for part in (lead, body, *notes) if part)
         citations = [self.citation(c) for c in draft.citations]
         citations += [self.citation(Citation("passage", self.corpus.paragraph_by_id[p].section, p,

@@ -131,7 +131,14 @@ class Understander:
             query = replace(query, op=before.op)
         if query.route == "passage" and before.route == "passage":
             query = replace(query, sections=before.sections + query.sections)
+        if query.route == "era" and not merged.era:  # "who was president then?" after a tie: that tie's era
+            merged = replace(merged, era=self.era_of_rows(previous.rows))
         return replace(query, filters=merged, followup=True)
+
+    def era_of_rows(self, rows: Sequence[int]) -> tuple[str, ...]:
+        """The era of the previous answer's ties, when they share one."""
+        eras = {self.corpus.agreement_by_row[r].era_id for r in rows if r in self.corpus.agreement_by_row}
+        return tuple(eras) if len(eras) == 1 else ()
 
 
 def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Mentions):

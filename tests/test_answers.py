@@ -117,6 +117,16 @@ def test_an_answer_naming_no_row_cites_the_table_itself(assistant, question):
     assert [c["paragraph"] for c in answer.citations if c["kind"] == "passage"][-1] == "table2.0"
 
 
+def test_a_passage_follow_up_says_something_new(assistant):
+    """"Give an example" after a definition is answered near it, but not with the definition again."""
+    conversation = Conversation()
+    first = assistant.ask("what is city diplomacy?", conversation)
+    second = assistant.ask("give an example", conversation)
+    said = {i["sentence"] for i in first.items if i["kind"] == "sentence"}
+    again = {i["sentence"] for i in second.items if i["kind"] == "sentence"}
+    assert second.query.followup and again and not again & said
+
+
 def test_passage_answer_quotes_the_right_sentence_in_the_question_language(assistant):
     answer = assistant.ask("where was the very first sister-city agreement in the world made?")
     assert "1920" in answer.answer and "Keighley" in answer.answer and not answer.abstained

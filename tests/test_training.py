@@ -13,6 +13,7 @@ from app.embedding import HashingEmbedder
 from app.gazetteer import Gazetteer
 from app.index import build_index
 from app.model import ModelError, load_model, save_model
+from app.ranker import FEATURES
 from app.training import train
 from app.understand import Understander
 
@@ -61,6 +62,9 @@ def test_saved_model_loads_and_predicts_the_same(trained):
 def test_a_changed_bank_or_a_damaged_file_is_not_used(trained, tmp_path):
     with pytest.raises(ModelError, match="bank fingerprint"):
         load_model(trained["folder"], {**trained["expect"], "bank_fingerprint": "other"})
+    with pytest.raises(ModelError, match="other features"):  # a model of an older version of the app
+        load_model(trained["folder"], trained["expect"], ranker_features=("dense_own",))
+    assert load_model(trained["folder"], trained["expect"], ranker_features=FEATURES).ranker.features == FEATURES
     copy = tmp_path / "model"
     save_model(trained["model"], copy, trained["manifest"])
     (copy / "model.npz").write_bytes(b"not a model")

@@ -69,6 +69,8 @@ FOLLOW_UPS = [
      {"route": "passage", "followup": True}),
     (["Which ties were formed under Ahmadinejad?"], "What does the paper say about détente?",
      {"route": "passage", "followup": False}),
+    (["when was the Moscow tie signed?"], "who was president then?",
+     {"route": "era", "followup": True, "filters": {"era": ["4-1-4"]}}),
 ]
 
 
