@@ -38,12 +38,11 @@ class Renderer:
         items = [self.item(i, lang) for i in draft.items]
         values = self.values(draft, lang, items)
         lead = self.t(draft.template, lang, **values)
-        if lang == "en":  # a template may open with a value ("the reform era …")
-            lead = lead[:1].upper() + lead[1:]
         notes = [self.notes[n][lang] for n in draft.notes]
         body = "" if "{text}" in self.templates[draft.template][lang] else self.join(items, lang)
-        if lang == "en" and lead.endswith("."):
-            body = body[:1].upper() + body[1:]
+        if lang == "en":  # a template or the items may open with a value ("the reform era …")
+            lead = _capitalized(lead)
+            body = _capitalized(body) if lead.endswith(".") else body
         text = " ".join(part for part in (lead, body, *notes) if part)
         citations = [self.citation(c) for c in draft.citations]
         citations += [self.citation(Citation("passage", self.corpus.paragraph_by_id[p].section, p,
@@ -200,7 +199,7 @@ class Renderer:
         """"A, B and C" / «الف، ب و ج»."""
         if len(words) < 2:
             return "".join(words)
-        return self.t("list_sep", lang).join(words[:-1]) + self.t("list_last", lang) + words[-1]
+        return self.t("list_sep", lang).join(words[:-1]) + self.t("and", lang) + words[-1]
 
     def scope(self, f: Filters, eras: tuple[str, ...], lang: str) -> str:
         parts = []
@@ -280,3 +279,8 @@ def _item_fields(item: Item) -> dict:
     if item.rows:
         fields["rows"] = list(item.rows)
     return fields
+
+
+def _capitalized(text: str) -> str:
+    """English text with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
