@@ -116,8 +116,8 @@ class Assistant:
         """Run the query's route, unless the calibrated confidence says the answer is likely wrong: then refuse."""
         query = u.query
         if query.route == "unanswerable":
-            if query.reason == "entity_not_in_paper" and best(u.scores["table_op"])[0] == "membership":
-                return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?" — no
+            if query.reason == "entity_not_in_paper" and best(u.scores["yesno"])[0] == "yes":
+                return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?": no
             return self.unanswerable.run(u)
         probabilities = self.passages.scored(u) if query.route == "passage" else None
         stats = self.passages.stats(probabilities) if probabilities is not None else None

@@ -54,7 +54,7 @@ def mention_vector(mentions: Mentions, has_context: bool) -> np.ndarray:
         if kind in ("city", "country"):
             kind += "_in_table" if mention.entity.rows else "_outside"
         present.add(kind)
-    calendars = {calendar for _, calendar in mentions.years}
+    calendars = {calendar for _, calendar in mentions.years} | {calendar for *_, calendar in mentions.decades}
     present |= {f"year_{c}" for c in calendars}
     if len(mentions.years) >= 2:
         present.add("two_years")

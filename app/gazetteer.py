@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
 from app.corpus import (GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA, JALALI_MONTHS_EN, JALALI_MONTHS_FA, Corpus)
-from app.normalize import fold, section_ids_in, words, years_in
+from app.normalize import decades_in, fold, section_ids_in, without_decades, words, years_in
 
 MAX_WINDOW = 4  # longest name, in words
 MAX_SUFFIX = 3  # letters a Persian word may add to a name: اروپا+یی, کویت+ی
@@ -48,6 +48,7 @@ class Mentions:
     words: list[str]
     found: list[Mention] = field(default_factory=list)
     years: list[tuple[int, str]] = field(default_factory=list)  # (year, calendar)
+    decades: list[tuple[int, int, str]] = field(default_factory=list)  # (first year, last year, calendar)
     months: list[tuple[int, str]] = field(default_factory=list)  # (month, calendar)
     sections: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # words neither the paper nor the bank knows
@@ -79,7 +80,9 @@ class Gazetteer:
         tokens = words(text)
         known = self.vocabulary | known_words
         mentions = Mentions(tokens)
-        taken = [False] * len(tokens)
+        outside_decades = without_decades(fold(text))
+        in_decade = set(tokens) - set(words(outside_decades))  # "nineties", «هفتاد»: part of a date, not a name
+        taken = [t in in_decade for t in tokens]
         for size in range(MAX_WINDOW, 0, -1):
             for start in range(len(tokens) - size + 1):
                 if any(taken[start:start + size]):
@@ -92,7 +95,8 @@ class Gazetteer:
                                                       start + size, fuzzy))
                     taken[start:start + size] = [True] * size
         mentions.found.sort(key=lambda m: m.start)
-        mentions.years = years_in(fold(text))
+        mentions.decades = decades_in(fold(text))
+        mentions.years = years_in(outside_decades)
         mentions.sections = [s for s in section_ids_in(fold(text)) if s in self.corpus.section_by_id]
         mentions.months = self._find_months(tokens)
         mentions.unknown = [t for t, used in zip(tokens, taken) if not used and _is_unknown(t, known)]

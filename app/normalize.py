@@ -200,6 +200,42 @@ def years_in(text: str) -> list[tuple[int, str]]:
     return [(year, calendar) for _, year, calendar in sorted(found)]
 
 
+# A decade. After «دهه» (or Finglish "dahe"), a two-digit number or a tens word is a Jalali decade, the way
+# Iranians count («دهه ۷۰» = 1370–1379); an English "90s" or "nineties" is Gregorian; a written-out "1370s" or
+# «دهه ۱۳۷۰» takes its calendar from its digits, as a year does.
+_TENS = {"پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90, "panjah": 50, "shast": 60, "haftad": 70,
+         "hashtad": 80, "navad": 90, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+_DECADE_FA = re.compile(r"(?:دهه|\bdah(?:e|eh)(?:ye|y|i)?)\s*(?:ی\s+|ye\s+|e\s+)?"
+                        r"(1[34]\d0|19\d0|20[0-4]0|[5-9]0|" + "|".join(_TENS) + r")(?![\w])")
+_DECADE_EN = re.compile(r"(?<![\w'’])['’]?(1[34]\d0|19\d0|20[0-4]0|\d0)['’]?s\b|\b(fifties|sixties|seventies|eighties|nineties)\b")
+
+
+def decades_in(text: str) -> list[tuple[int, int, str]]:
+    """Decades in folded `text`, in order, as (first year, last year, calendar)."""
+    found = []
+    for match in _DECADE_FA.finditer(text):
+        found.append((match.start(), _decade(match.group(1), jalali_tens=True)))
+    for match in _DECADE_EN.finditer(text):
+        found.append((match.start(), _decade(match.group(1) or match.group(2), jalali_tens=False)))
+    return [decade for _, decade in sorted(found)]
+
+
+def _decade(written: str, jalali_tens: bool) -> tuple[int, int, str]:
+    if len(written) == 4 and written.isdigit():
+        start = int(written)
+        return start, start + 9, "gregorian" if start >= 1900 else "jalali"
+    tens = _TENS.get(written, int(written) if written.isdigit() else 0)
+    if jalali_tens:
+        return 1300 + tens, 1309 + tens, "jalali"
+    start = (2000 if tens < 30 else 1900) + tens
+    return start, start + 9, "gregorian"
+
+
+def without_decades(text: str) -> str:
+    """`text` with its decades blanked out, so that "1990s" is not also read as the year 1990."""
+    return _DECADE_EN.sub(" ", _DECADE_FA.sub(" ", text))
+
+
 def section_ids_in(text: str) -> list[str]:
     """Section ids written in `text`: "3-4", «۴-۱-۵», "section 5"."""
     ids = [a or b for a, b in _SECTION_ID.findall(fold_digits(text))]

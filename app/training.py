@@ -3,11 +3,11 @@ embedder that has no trained model).
 
 1. Every bank question is embedded and its mentions found; names are masked for the word features.
 2. One logistic regression per head (route, operation, grouping, attributes, passage answer type, reason,
-   sister-city filter, year use, follow-up, keep-the-operation, section), on word/character n-grams,
+   sister-city filter, year use, follow-up, keep-the-operation, section, yes-or-no), on word/character n-grams,
    the embedding and mention indicators.
 3. Out-of-fold predictions (grouped by paraphrase group) feed the sentence ranker and the abstention
    thresholds, so neither is fitted on a question's own predictions.
-4. The ranker: logistic regression over (question, sentence) features, doc2query cross-fitted by fold.
+4. The ranker: a listwise linear model over (question, sentence) features, doc2query cross-fitted by fold.
 5. Calibration: P(right) from the route's and the ranker's out-of-fold confidence; the least confident
    answers are refused, up to a set share of the answerable ones.
 """
@@ -22,6 +22,7 @@ from typing import Callable
 
 import numpy as np
 from scipy import sparse
+from scipy.optimize import minimize
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
@@ -40,7 +41,7 @@ from app.types import UNRECORDED
 FOLDS = 5
 MAX_REFUSED = 0.05  # the share of the bank's answerable questions (out of fold) the threshold may refuse
 HEAD_C = 4.0
-RANKER_C = 1.0
+RANKER_L2 = 10.0  # on standardised features; 0.1–10 give the same out-of-fold hit@1
 SEED = 13
 Progress = Callable[[str], None]
 
@@ -75,12 +76,14 @@ def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tupl
     """For each head, (example index, class) of the examples that teach it."""
     targets: dict[str, list[tuple[int, str]]] = {name: [] for name in (
         "route", "table_op", "era_op", "by", "table_attribute", "era_attribute", "meta_attribute", "asks", "reason",
-        "sister_city", "doc_filter", "year_mode", "keep_op", "section", "lang")}
+        "sister_city", "doc_filter", "year_mode", "keep_op", "section", "lang", "yesno")}
     for i, example in enumerate(examples):
         q = example.question.query
         targets["route"].append((i, q.route))
         if detect_lang(example.question.question) == "en":  # Latin letters: English, or Persian in Finglish
             targets["lang"].append((i, example.question.lang))
+        if q.route != "unanswerable":  # whether a yes or no answers it; an unanswerable question has no answer
+            targets["yesno"].append((i, "yes" if q.op == "membership" or q.asks == "yesno" else "no"))
         if q.route == "table":
             targets["table_op"].append((i, q.op))
             targets["sister_city"].append((i, {True: "yes", False: "no"}.get(q.filters.sister_city, "none")))
@@ -118,15 +121,20 @@ def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tupl
 def year_mode(example: Example) -> str | None:
     """How the label uses the years the question writes: in, range, after, since, before or until."""
     f = example.question.query.filters
-    years = [y for y, _ in example.mentions.years]
-    if not years or (f.year_from is None and f.year_to is None):
+    m = example.mentions
+    if f.year_from is None and f.year_to is None:
         return None
-    first = years[0]
+    if m.years:
+        start = end = m.years[0][0]
+    elif m.decades:
+        start, end, _ = m.decades[0]
+    else:
+        return None
     if f.year_from is not None and f.year_to is not None:
-        return "in" if f.year_from == f.year_to else "range"
+        return "in" if (f.year_from, f.year_to) == (start, end) else "range"
     if f.year_from is not None:
-        return {first + 1: "after", first: "since"}.get(f.year_from)
-    return {first - 1: "before", first: "until"}.get(f.year_to)
+        return {end + 1: "after", start: "since"}.get(f.year_from)
+    return {start - 1: "before", end: "until"}.get(f.year_to)
 
 
 def follow_up_examples(examples: list[Example], rng: random.Random) -> list[tuple[int, str, bool]]:
@@ -302,13 +310,33 @@ def _head_with_cv(name, x_sparse, x_dense, labels, folds) -> tuple[Head, dict, l
 
 
 def _fit_ranker(rows: list[np.ndarray], labels: list[np.ndarray]) -> Ranker:
-    matrix, target = np.vstack(rows), np.concatenate(labels)
+    """Weights that maximise the softmax probability of each question's gold sentences among all sentences
+    (listwise; out of fold it ranks a gold sentence first more often than a per-sentence logistic regression:
+    0.80 against 0.77 of the bank's passage questions)."""
+    kept = [k for k in range(len(rows)) if labels[k].any()]
+    matrix = np.vstack([rows[k] for k in kept]).astype(np.float64)  # float32 × float64 would copy per step
     mean, scale = matrix.mean(axis=0), matrix.std(axis=0)
     scale[scale == 0] = 1.0
-    classifier = LogisticRegression(C=RANKER_C, max_iter=2000)
-    classifier.fit((matrix - mean) / scale, target)
-    return Ranker(FEATURES, classifier.coef_[0].astype(np.float32), float(classifier.intercept_[0]),
-                  mean.astype(np.float32), scale.astype(np.float32))
+    starts = np.cumsum([0] + [len(rows[k]) for k in kept[:-1]])
+    target = np.concatenate([labels[k] for k in kept]).astype(np.float64)
+    weights = _fit_listwise((matrix - mean) / scale, target, starts)
+    return Ranker(FEATURES, weights.astype(np.float32), 0.0, mean.astype(np.float32), scale.astype(np.float32))
+
+
+def _fit_listwise(matrix: np.ndarray, target: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """L2-penalised conditional logit: the rows from each start to the next are one question's candidates."""
+    group = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(matrix))))
+
+    def loss_and_gradient(w: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = matrix @ w
+        scores = scores - np.maximum.reduceat(scores, starts)[group]
+        e = np.exp(scores)
+        total, gold = np.add.reduceat(e, starts), np.add.reduceat(e * target, starts)
+        loss = float(np.log(total).sum() - np.log(gold).sum()) + 0.5 * RANKER_L2 * float(w @ w)
+        share = e / total[group] - e * target / gold[group]
+        return loss, matrix.T @ share + RANKER_L2 * w
+
+    return minimize(loss_and_gradient, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B").x
 
 
 def _ranker_with_cv(rows, labels, folds, paragraphs) -> tuple[Ranker, dict, list[tuple[float, float, float, bool]]]:

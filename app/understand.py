@@ -108,7 +108,7 @@ class Understander:
         eras = [e for kind in ("era", "head") for entity in mentions.of(kind) for e in entity.eras]
         concepts = mentions.keys("concept")
         sister = best(scores["sister_city"])[0]
-        year_from, year_to, calendar = _years(mentions.years, best(scores["year_mode"])[0])
+        year_from, year_to, calendar = _years(mentions, best(scores["year_mode"])[0])
         month = mentions.months[0] if mentions.months else None
         return Filters(
             era=tuple(dict.fromkeys(eras)), concept=concepts[0] if concepts and not eras else None,
@@ -160,16 +160,22 @@ def best(probabilities: dict[str, float]) -> tuple[str, float]:
     return name, probabilities[name]
 
 
-def _years(years: list[tuple[int, str]], mode: str) -> tuple[int | None, int | None, str]:
-    """The year filter a question means: `mode` says how its years are used (in, range, after, since …)."""
-    if not years:
+def _years(mentions: Mentions, mode: str) -> tuple[int | None, int | None, str]:
+    """The year filter a question means: `mode` says how its years (or its decade) are used (in, range, after,
+    since …); "after the 1380s" starts at 1390, "since the 1380s" at 1380."""
+    years = mentions.years
+    if years:
+        first, calendar = years[0]
+        if mode == "range" and len(years) >= 2:
+            low, high = sorted((first, years[1][0]))
+            return low, high, calendar
+        start = end = first
+    elif mentions.decades:
+        start, end, calendar = mentions.decades[0]
+    else:
         return None, None, "jalali"
-    first, calendar = years[0]
-    if mode == "range" and len(years) >= 2:
-        low, high = sorted((first, years[1][0]))
-        return low, high, calendar
-    return {"after": (first + 1, None), "since": (first, None), "before": (None, first - 1),
-            "until": (None, first)}.get(mode, (first, first)) + (calendar,)
+    return {"after": (end + 1, None), "since": (start, None), "before": (None, start - 1),
+            "until": (None, end)}.get(mode, (start, end)) + (calendar,)
 
 
 def _merge_filters(before: Filters, new: Filters) -> Filters:

@@ -109,6 +109,20 @@ def test_places_outside_the_table_quote_the_paper(assistant):
     assert tokyo.answer.startswith("خیر") and not tokyo.abstained
 
 
+@pytest.mark.parametrize("question", ["When did Tehran sign its sister-city pact with Lisbon?",
+                                      "تهران کی با لیسبون تفاهم‌نامه امضا کرد؟"])
+def test_a_tie_with_a_place_the_paper_never_names_has_no_date(assistant, question):
+    """A yes/no question about such a place is answered "no"; asking when or what of it gets "the paper does
+    not say" (whether a question wants a yes or no is learned from the bank)."""
+    answer = assistant.ask(question)
+    assert answer.abstained and ("Lisbon" in answer.answer or "لیسبون" in answer.answer)
+
+
+def test_decades_filter_the_table_in_either_calendar(assistant):
+    assert rows_of(assistant.ask("which ties date from the 1990s?")) == [1, 2, 3, 4]
+    assert rows_of(assistant.ask("پیوندهای دهه ۸۰ کدوما بودن؟")) == list(range(7, 17))
+
+
 @pytest.mark.parametrize("question", ["is tehran twinned with tokyo?", "تهران سال ۱۳۷۱ با کدوم شهرا پیوند بست؟"])
 def test_an_answer_naming_no_row_cites_the_table_itself(assistant, question):
     """"No such tie" and "none that year" come from the whole table: they cite it by its caption."""

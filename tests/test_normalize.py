@@ -1,5 +1,8 @@
 """app/normalize.py: one normalization for index and queries."""
-from app.normalize import detect_lang, fold, fold_nospace, normalize, sentences, stem_en, tokens, to_persian_digits
+import pytest
+
+from app.normalize import (decades_in, detect_lang, fold, fold_nospace, normalize, sentences, stem_en, tokens,
+                           to_persian_digits, without_decades, years_in)
 
 
 def test_arabic_letters_become_persian():
@@ -39,3 +42,32 @@ def test_language_detection():
     assert detect_lang("پیوند با مسکو در کدام دولت امضا شد؟") == "fa"
     assert detect_lang("which ties were formed under the détente era?") == "en"
     assert detect_lang("پیوند تهران با Moscow چه سالی بود؟") == "fa"
+
+
+DECADES = [
+    # after «دهه» (or "dahe"), two digits or a tens word: a Jalali decade, as Iranians count them
+    ("پیوندهای دهه ۷۰", [(1370, 1379, "jalali")]),
+    ("تو دهه‌ی هفتاد چندتا بستن؟", [(1370, 1379, "jalali")]),
+    ("دهه ۱۳۸۰", [(1380, 1389, "jalali")]),
+    ("dahe navad chand ta?", [(1390, 1399, "jalali")]),
+    # in English, Gregorian, unless the digits are Jalali
+    ("ties in the 1990s", [(1990, 1999, "gregorian")]),
+    ("anything from the '90s?", [(1990, 1999, "gregorian")]),
+    ("the nineties and the 2010s", [(1990, 1999, "gregorian"), (2010, 2019, "gregorian")]),
+    ("since the 2000s", [(2000, 2009, "gregorian")]),
+    ("ties of the 1370s", [(1370, 1379, "jalali")]),
+    # not decades
+    ("ties in 2016", []),
+    ("10 ties", []),
+    ("دهه اول انقلاب", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", DECADES, ids=[d[0] for d in DECADES])
+def test_decades(text, expected):
+    assert decades_in(fold(text)) == expected
+
+
+def test_a_decade_is_not_also_a_year():
+    assert years_in(without_decades(fold("ties in the 1990s and in 2016"))) == [(2016, "gregorian")]
+    assert years_in(without_decades(fold("دهه ۱۳۸۰"))) == []

@@ -72,3 +72,23 @@ def test_a_changed_bank_or_a_damaged_file_is_not_used(trained, tmp_path):
         load_model(copy, trained["expect"])
     with pytest.raises(ModelError, match="no trained model"):
         load_model(tmp_path / "nowhere", trained["expect"])
+
+
+def test_the_listwise_ranker_learns_what_marks_the_gold_sentence():
+    """Each question's candidates compete in one softmax; the feature that marks the gold sentence wins."""
+    from app.training import _fit_ranker
+
+    rng = np.random.default_rng(0)
+    rows, labels, golds = [], [], []
+    for _ in range(80):
+        matrix = rng.normal(size=(25, len(FEATURES)))
+        gold = int(rng.integers(25))
+        matrix[gold, 3] += 3.0
+        rows.append(matrix)
+        labels.append(np.eye(25)[gold])
+        golds.append(gold)
+    ranker = _fit_ranker(rows, labels)
+    assert int(np.argmax(np.abs(ranker.weights))) == 3 and ranker.weights[3] > 0
+    probabilities = ranker.proba(rows[0])
+    assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
+    assert np.mean([np.argmax(ranker.proba(r)) == g for r, g in zip(rows, golds)]) > 0.8

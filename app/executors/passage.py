@@ -12,7 +12,7 @@ from app.ranker import Doc2Query, SentenceTable, features, rank_query
 from app.types import AnswerDraft, Item
 from app.understand import Understanding
 
-NEIGHBOUR_SHARE = 0.35  # a neighbour joins the answer when it scores at least this share of the best
+NEIGHBOUR_SHARE = 0.15  # a neighbour joins the answer at this share of the best one's probability (see RUNNER_UP_SHARE)
 MAX_SENTENCES = 3
 SUMMARY_SENTENCES = 4
 SHAPE_CHECK_AT = 0.6  # P(asks) above which a number/date/name question needs that shape in its answer
@@ -89,24 +89,27 @@ class PassageExecutor:
         if u.query.asks == "summary":
             inside = [int(i) for i in ranked if self.table.sentences[int(i)].section == best.section]
             return self._in_order(self.table.sentences[i] for i in inside[:SUMMARY_SENTENCES])
-        chosen = self.with_neighbours(best, probabilities) + self.naming_the_same(u, best)
+        said = set(u.context) if u.query.followup else set()  # a follow-up's answer does not grow into the last one
+        chosen = self.with_neighbours(best, probabilities, said) + self.naming_the_same(u, best)
         if "list_intro" in best.tags or (u.query.asks == "list" and best.kind == "list_item"):
             return self._in_order(chosen + self.list_after(best))
         wanted = {"source": "source", "number": "number", "date": "date", "person": "person"}.get(u.query.asks or "")
         if wanted and not any(wanted in s.tags for s in chosen):
             chosen += self.nearest_with(best, wanted, probabilities)
         other = runner_up(probabilities, self.paragraphs)
-        return self._in_order(chosen) + ([self.table.sentences[other]] if other is not None else [])
+        extra = [self.table.sentences[other]] if other is not None else []
+        return self._in_order(chosen) + [s for s in extra if s.id not in said]
 
-    def with_neighbours(self, best: Sentence, probabilities: np.ndarray) -> list[Sentence]:
-        """The best sentence, grown by the neighbours in its paragraph that also score well (up to three)."""
+    def with_neighbours(self, best: Sentence, probabilities: np.ndarray, said: set[str]) -> list[Sentence]:
+        """The best sentence, grown by the neighbours in its paragraph that also score well (up to three) and
+        that were not `said` just before."""
         chosen = [best]
         floor = NEIGHBOUR_SHARE * probabilities[self.table.index[best.id]]
         while len(chosen) < MAX_SENTENCES:
             first, last = self.order[chosen[0].id], self.order[chosen[-1].id]
             around = [self.corpus.sentences[i] for i in (first - 1, last + 1) if 0 <= i < len(self.corpus.sentences)]
             around = [s for s in around if s.paragraph == best.paragraph and s.id in self.table.index
-                      and probabilities[self.table.index[s.id]] >= floor]
+                      and s.id not in said and probabilities[self.table.index[s.id]] >= floor]
             if not around:
                 break
             pick = max(around, key=lambda s: probabilities[self.table.index[s.id]])
