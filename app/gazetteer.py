@@ -59,6 +59,13 @@ class Mentions:
     def keys(self, kind: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(e.key for e in self.of(kind)))
 
+    def year_span(self) -> tuple[int, int, str] | None:
+        """(first year, last year, calendar) of the first year the question writes, or else of its first decade."""
+        if self.years:
+            year, calendar = self.years[0]
+            return year, year, calendar
+        return self.decades[0] if self.decades else None
+
 
 class Gazetteer:
     """Built once per corpus; `find` is pure."""
@@ -80,7 +87,8 @@ class Gazetteer:
         tokens = words(text)
         known = self.vocabulary | known_words
         mentions = Mentions(tokens)
-        outside_decades = without_decades(fold(text))
+        folded = fold(text)
+        outside_decades = without_decades(folded)
         in_decade = set(tokens) - set(words(outside_decades))  # "nineties", «هفتاد»: part of a date, not a name
         taken = [t in in_decade for t in tokens]
         for size in range(MAX_WINDOW, 0, -1):
@@ -95,9 +103,9 @@ class Gazetteer:
                                                       start + size, fuzzy))
                     taken[start:start + size] = [True] * size
         mentions.found.sort(key=lambda m: m.start)
-        mentions.decades = decades_in(fold(text))
+        mentions.decades = decades_in(folded)
         mentions.years = years_in(outside_decades)
-        mentions.sections = [s for s in section_ids_in(fold(text)) if s in self.corpus.section_by_id]
+        mentions.sections = [s for s in section_ids_in(folded) if s in self.corpus.section_by_id]
         mentions.months = self._find_months(tokens)
         mentions.unknown = [t for t, used in zip(tokens, taken) if not used and _is_unknown(t, known)]
         return mentions

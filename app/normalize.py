@@ -203,11 +203,13 @@ def years_in(text: str) -> list[tuple[int, str]]:
 # A decade. After «دهه» (or Finglish "dahe"), a two-digit number or a tens word is a Jalali decade, the way
 # Iranians count («دهه ۷۰» = 1370–1379); an English "90s" or "nineties" is Gregorian; a written-out "1370s" or
 # «دهه ۱۳۷۰» takes its calendar from its digits, as a year does.
-_TENS = {"پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90, "panjah": 50, "shast": 60, "haftad": 70,
-         "hashtad": 80, "navad": 90, "fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+_TENS_FA = {"پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90, "panjah": 50, "shast": 60, "haftad": 70,
+            "hashtad": 80, "navad": 90}
+_TENS_EN = {"fifties": 50, "sixties": 60, "seventies": 70, "eighties": 80, "nineties": 90}
+_TENS = {**_TENS_FA, **_TENS_EN}
 _DECADE_FA = re.compile(r"(?:دهه|\bdah(?:e|eh)(?:ye|y|i)?)\s*(?:ی\s+|ye\s+|e\s+)?"
                         r"(1[34]\d0|19\d0|20[0-4]0|[5-9]0|" + "|".join(_TENS) + r")(?![\w])")
-_DECADE_EN = re.compile(r"(?<![\w'’])['’]?(1[34]\d0|19\d0|20[0-4]0|\d0)['’]?s\b|\b(fifties|sixties|seventies|eighties|nineties)\b")
+_DECADE_EN = re.compile(r"(?<![\w'’])['’]?(1[34]\d0|19\d0|20[0-4]0|\d0)['’]?s\b|\b(" + "|".join(_TENS_EN) + r")\b")
 
 
 def decades_in(text: str) -> list[tuple[int, int, str]]:
@@ -224,7 +226,7 @@ def _decade(written: str, jalali_tens: bool) -> tuple[int, int, str]:
     if len(written) == 4 and written.isdigit():
         start = int(written)
         return start, start + 9, "gregorian" if start >= 1900 else "jalali"
-    tens = _TENS.get(written, int(written) if written.isdigit() else 0)
+    tens = _TENS[written] if written in _TENS else int(written)
     if jalali_tens:
         return 1300 + tens, 1309 + tens, "jalali"
     start = (2000 if tens < 30 else 1900) + tens

@@ -121,15 +121,10 @@ def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tupl
 def year_mode(example: Example) -> str | None:
     """How the label uses the years the question writes: in, range, after, since, before or until."""
     f = example.question.query.filters
-    m = example.mentions
-    if f.year_from is None and f.year_to is None:
+    span = example.mentions.year_span()
+    if span is None or (f.year_from is None and f.year_to is None):
         return None
-    if m.years:
-        start = end = m.years[0][0]
-    elif m.decades:
-        start, end, _ = m.decades[0]
-    else:
-        return None
+    start, end, _ = span
     if f.year_from is not None and f.year_to is not None:
         return "in" if (f.year_from, f.year_to) == (start, end) else "range"
     if f.year_from is not None:

@@ -163,17 +163,13 @@ def best(probabilities: dict[str, float]) -> tuple[str, float]:
 def _years(mentions: Mentions, mode: str) -> tuple[int | None, int | None, str]:
     """The year filter a question means: `mode` says how its years (or its decade) are used (in, range, after,
     since …); "after the 1380s" starts at 1390, "since the 1380s" at 1380."""
-    years = mentions.years
-    if years:
-        first, calendar = years[0]
-        if mode == "range" and len(years) >= 2:
-            low, high = sorted((first, years[1][0]))
-            return low, high, calendar
-        start = end = first
-    elif mentions.decades:
-        start, end, calendar = mentions.decades[0]
-    else:
+    span = mentions.year_span()
+    if span is None:
         return None, None, "jalali"
+    start, end, calendar = span
+    if mode == "range" and len(mentions.years) >= 2:
+        low, high = sorted((start, mentions.years[1][0]))
+        return low, high, calendar
     return {"after": (end + 1, None), "since": (start, None), "before": (None, start - 1),
             "until": (None, end)}.get(mode, (start, end)) + (calendar,)
 
