@@ -31,7 +31,7 @@ from app.ranker import Doc2Query, SentenceTable
 from app.render import Renderer
 from app.retrieval import Hit, Retriever
 from app.types import Answer, AnswerDraft
-from app.understand import Understander, Understanding, best
+from app.understand import Understander, Understanding, best, route_in_context
 
 MAX_QUESTION_CHARS = 500
 
@@ -121,7 +121,7 @@ class Assistant:
             return self.unanswerable.run(u)
         probabilities = self.passages.scored(u) if query.route == "passage" else None
         stats = self.passages.stats(probabilities) if probabilities is not None else None
-        confidence = self.model.calibrator.confidence(u.scores["route"], stats)
+        confidence = self.model.calibrator.confidence(route_in_context(u.scores, query), stats)
         if confidence < self.model.calibrator.threshold:
             draft = self.passages.refuse(u, probabilities)
         elif query.route == "table":

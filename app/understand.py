@@ -82,22 +82,9 @@ class Understander:
 
     def query_from(self, scores: dict, mentions: Mentions) -> Query:
         route, confidence = best(scores["route"])
-        op = by = attribute = asks = reason = None
-        if route == "table":
-            op = best(scores["table_op"])[0]
-            if op in ("most", "least", "group", "compare"):
-                by = best(scores["by"])[0]
-            if op == "lookup":
-                attribute = best({k: v for k, v in scores["table_attribute"].items() if k != UNRECORDED})[0]
-        elif route == "era":
-            op = best(scores["era_op"])[0]
-            attribute = best(scores["era_attribute"])[0] if op == "lookup" else None
-        elif route == "meta":
-            attribute = best(scores["meta_attribute"])[0]
-        elif route == "passage":
-            asks = best(scores["asks"])[0]
-        else:
-            reason = best(scores["reason"])[0]
+        op, by, attribute = operation(route, scores)
+        asks = best(scores["asks"])[0] if route == "passage" else None
+        reason = best(scores["reason"])[0] if route == "unanswerable" else None
         route, op, attribute, reason = _recorded_or_not(route, op, attribute, reason, scores, mentions)
         sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
         return Query(route=route, op=op, by=by, attribute=attribute, filters=self.filters(scores, mentions),
@@ -126,7 +113,10 @@ class Understander:
         keep_op = scores["keep_op"].get("yes", 0.0) >= 0.5
         if before.route in ("table", "era") and query.route in ("table", "era", "passage") and \
                 (keep_op or query.route == "passage" and not mentions.found):
-            query = replace(query, route=before.route, op=before.op, by=before.by, attribute=before.attribute)
+            # "name them" after a count keeps the table but asks its own operation; "and in Africa?" keeps both
+            op, by, attribute = (before.op, before.by, before.attribute) if keep_op else \
+                operation(before.route, scores)
+            query = replace(query, route=before.route, op=op, by=by, attribute=attribute, asks=None)
         if query.route == "table" and query.op not in TABLE_OPS or query.route == "era" and query.op not in ERA_OPS:
             query = replace(query, op=before.op)
         if query.route == "passage" and before.route == "passage":
@@ -139,6 +129,33 @@ class Understander:
         """The era of the previous answer's ties, when they share one."""
         eras = {self.corpus.agreement_by_row[r].era_id for r in rows if r in self.corpus.agreement_by_row}
         return tuple(eras) if len(eras) == 1 else ()
+
+
+def operation(route: str, scores: dict) -> tuple[str | None, str | None, str | None]:
+    """(operation, grouping, attribute) that the heads read in a question, for a table, era or meta route."""
+    op = by = attribute = None
+    if route == "table":
+        op = best(scores["table_op"])[0]
+        if op in ("most", "least", "group", "compare"):
+            by = best(scores["by"])[0]
+        if op == "lookup":
+            attribute = best({k: v for k, v in scores["table_attribute"].items() if k != UNRECORDED})[0]
+    elif route == "era":
+        op = best(scores["era_op"])[0]
+        attribute = best(scores["era_attribute"])[0] if op == "lookup" else None
+    elif route == "meta":
+        attribute = best(scores["meta_attribute"])[0]
+    return op, by, attribute
+
+
+def route_in_context(scores: dict, query: Query) -> dict[str, float]:
+    """The route probabilities once the conversation is read: a follow-up resolved onto the previous route is on
+    it as surely as it is a follow-up (what the confidence calibrator sees)."""
+    route = scores["route"]
+    if not query.followup or max(route, key=route.get) == query.route:
+        return route
+    follows = scores["followup"].get("yes", 0.0)
+    return {name: (1 - follows) * p + follows * (name == query.route) for name, p in route.items()}
 
 
 def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Mentions):

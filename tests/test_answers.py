@@ -65,6 +65,17 @@ def test_follow_up_in_persian_after_a_persian_answer(assistant):
     assert rows_of(answer) == [16] and "فری‌تاون" in answer.answer
 
 
+def test_a_bare_follow_up_is_answered_from_the_last_answer_not_refused(assistant):
+    conversation = Conversation()
+    assistant.ask("How many ties did Tehran sign in 1383?", conversation)
+    listed = assistant.ask("list them", conversation)
+    assert not listed.abstained and rows_of(listed) == [10, 11, 12, 13] and "Moscow" in listed.answer
+    conversation = Conversation()
+    assistant.ask("تهران تو کوبا با کدوم شهر پیوند داره؟", conversation)
+    date = assistant.ask("کی امضا شد؟", conversation)
+    assert not date.abstained and "۱۷/۱۲/۱۳۷۹" in date.answer
+
+
 def test_dates_in_both_calendars_and_persian_digits(assistant):
     answer = assistant.ask("قرارداد با دوشنبه کی امضا شد؟")
     assert "۲۰/۴/۱۳۷۴" in answer.answer and "۱۹۹۵" in answer.answer and rows_of(answer)[0] == 2

@@ -12,6 +12,7 @@ from app.bank import BankError, bank_files, load_bank, parse_line, question_key
 
 ROOT = Path(__file__).resolve().parent.parent
 HELDOUT = ROOT / "eval" / "heldout.jsonl"
+VALIDATION = ROOT / "eval" / "validation.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,13 @@ def test_heldout_set_is_labelled_and_never_in_the_bank(corpus, bank):
         item = json.loads(line)
         assert item["must_include"] and item["evidence"] and item["type"]
     assert all(path.parent.name == "questions" for path in bank_files())
+
+
+def test_validation_set_is_apart_from_the_bank_and_the_held_out_set(corpus, bank):
+    """The validation set (written apart, used only to choose a few settings) shares no question with the bank
+    or with the held-out set, so settings chosen on it are chosen on unseen wordings."""
+    validation = load_bank(corpus, [VALIDATION])
+    assert len(validation) >= 250
+    taken = {question_key(q.question) for q in bank} | {question_key(q.question)
+                                                         for q in load_bank(corpus, [HELDOUT])}
+    assert not [q.id for q in validation if question_key(q.question) in taken]

@@ -40,7 +40,9 @@ def rows(draft):
     (table("last", continent=("Asia",)), [3], "table.last"),
     (table("share", era=("4-1-4",)), [2, 3], "table.share"),
     (table("membership", city=("Havana",)), [2], "table.member.yes"),
-    (table("membership", city=("Havana",), era=("4-1-3",)), [], "table.member.no"),
+    (table("membership", city=("Havana",), era=("4-1-3",)), [2], "table.member.no_but"),  # no; Havana's tie
+    (table("membership", continent=("Africa",)), [], "table.member.no"),
+    (table("count", country=("Italy",), year_to=1379), [4], "table.none_but"),
     (table("lookup", attribute="date", city=("Milan",)), [4], "table.lookup.date"),
     (table("lookup", attribute="era", country=("Italy",)), [4], "table.lookup.era"),
     (table("list", year_from=1379, year_to=1380), [2, 3], "table.list"),
@@ -57,6 +59,14 @@ def test_table_operations(tiny, query, expected_rows, template):
     draft = tiny["table"].run(query)
     assert rows(draft) == expected_rows and draft.template == template
     assert [c.row for c in draft.citations if c.kind == "table"] == expected_rows
+
+
+def test_a_no_shows_the_tie_the_named_place_does_have(tiny):
+    draft = tiny["table"].run(table("membership", city=("Havana",), era=("4-1-3",)))
+    english = tiny["render"].render(draft, "was the Havana tie signed in the construction era?", "en").answer
+    assert english.startswith("No;") and "Havana (Cuba)" in english and "17/12/1379" in english
+    persian = tiny["render"].render(draft, "پیوند هاوانا در دوره سازندگی بود؟", "fa").answer
+    assert persian.startswith("خیر؛") and "هاوانا" in persian and "۱۷/۱۲/۱۳۷۹" in persian
 
 
 def test_most_least_group_and_compare(tiny):

@@ -81,6 +81,12 @@ FOLLOW_UPS = [
      {"route": "passage", "followup": False}),
     (["when was the Moscow tie signed?"], "who was president then?",
      {"route": "era", "followup": True, "filters": {"era": ["4-1-4"]}}),
+    # a bare follow-up stays on the table but asks its own operation or attribute
+    (["How many ties did Tehran sign in 1383?"], "list them",
+     {"route": "table", "op": "list", "followup": True, "filters": {"year": {"from": 1383, "to": 1383,
+                                                                              "calendar": "jalali"}}}),
+    (["تهران تو کوبا با کدوم شهر پیوند داره؟"], "کی امضا شد؟",
+     {"route": "table", "op": "lookup", "attribute": "date", "followup": True, "filters": {"country": ["Cuba"]}}),
 ]
 
 

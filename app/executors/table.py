@@ -79,7 +79,10 @@ class TableExecutor:
         if op == "compare":
             return self.compare(query, filters, eras)
         if not rows:
-            return AnswerDraft("table", "table.member.no" if op == "membership" else "table.none", values)
+            named = self.named_place_rows(filters)
+            items = [Item("row", "", row=a.row) for a in named]
+            template = "table.member.no" if op == "membership" else "table.none"
+            return AnswerDraft("table", f"{template}_but" if named else template, values, items)
         items = [Item("row", "", row=a.row) for a in rows]
         split = self.split_by(filters, eras)
         if op in ("count", "list") and split:  # "with the Americas and with Africa": each one's count
@@ -99,6 +102,13 @@ class TableExecutor:
                 return AnswerDraft("table", f"table.lookup.{attribute}", {**values, "row": rows[0].row}, items)
             return AnswerDraft("table", "table.lookup.many", values, items)
         return AnswerDraft("table", "table.count" if op == "count" else "table.list", {**values, "n": len(rows)}, items)
+
+    def named_place_rows(self, filters: Filters) -> list[Agreement]:
+        """The ties of the city or country a question names, whatever its other filters: what "no" is set
+        against ("was the Moscow tie signed under Ahmadinejad?": no, under Khatami, in 1383)."""
+        if not (filters.city or filters.country):
+            return []
+        return self.select(Filters(city=filters.city, country=filters.country), ())
 
     @staticmethod
     def split_by(filters: Filters, eras: tuple[str, ...]) -> str | None:
