@@ -31,7 +31,7 @@ from app.ranker import Doc2Query, SentenceTable
 from app.render import Renderer
 from app.retrieval import Hit, Retriever
 from app.types import Answer, AnswerDraft
-from app.understand import Understander, Understanding, best, route_in_context
+from app.understand import Understander, Understanding, best, route_in_context, second_reading
 
 MAX_QUESTION_CHARS = 500
 
@@ -113,18 +113,30 @@ class Assistant:
         return self.understander.understand(text, detect_lang(text), conversation.turns if conversation else ())
 
     def execute(self, u: Understanding) -> AnswerDraft:
-        """Run the query's route, unless the calibrated confidence says the answer is likely wrong: then refuse."""
+        """Run the query's route, unless the calibrated confidence says the answer is likely wrong: then the
+        question's second reading, if it has one and that one is sure enough; else refuse."""
         query = u.query
         if query.route == "unanswerable":
             if query.reason == "entity_not_in_paper" and best(u.scores["yesno"])[0] == "yes":
                 return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?": no
             return self.unanswerable.run(u)
+        draft = self.run_if_sure(u, route_in_context(u.scores, query))
+        second = second_reading(u) if draft is None else None
+        if second is not None:
+            draft = self.run_if_sure(replace(u, query=second[0]), second[1])
+        if draft is None:
+            draft = self.passages.refuse(u)
+        return draft
+
+    def run_if_sure(self, u: Understanding, route: dict[str, float]) -> AnswerDraft | None:
+        """The answer on the query's route, with its calibrated confidence; None below the threshold."""
+        query = u.query
         probabilities = self.passages.scored(u) if query.route == "passage" else None
         stats = self.passages.stats(probabilities) if probabilities is not None else None
-        confidence = self.model.calibrator.confidence(route_in_context(u.scores, query), stats)
+        confidence = self.model.calibrator.confidence(route, stats)
         if confidence < self.model.calibrator.threshold:
-            draft = self.passages.refuse(u, probabilities)
-        elif query.route == "table":
+            return None
+        if query.route == "table":
             draft = self.table.run(query)
         elif query.route == "era":
             draft = self.eras.run(query)

@@ -8,7 +8,9 @@ names, with a typo (rapidfuzz).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from nltk.stem.porter import PorterStemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
@@ -236,6 +238,8 @@ def _is_unknown(word: str, known: frozenset[str]) -> bool:
         return False
     if any(stem in known for stem in _stems(word)):
         return False
+    if word.isascii() and _porter(word) in _english_stems(known):  # "affiliations" beside a known "affiliated"
+        return False
     if len(word) >= 5:
         return process.extractOne(word, known, scorer=fuzz.ratio, score_cutoff=80) is None
     return not _slip_of_known(word, known)
@@ -248,3 +252,19 @@ def _slip_of_known(word: str, known: frozenset[str]) -> bool:
     if any(w in known for w in swapped):
         return True
     return process.extractOne(word, known, scorer=Indel.distance, score_cutoff=1) is not None
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> PorterStemmer:
+    return PorterStemmer()
+
+
+def _porter(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=8)
+def _english_stems(known: frozenset[str]) -> frozenset[str]:
+    """The Porter stems of the known English words: another form of a known word is no unknown name. (Names
+    keep their stem: "lisbon", "washington".)"""
+    return frozenset(_porter(w) for w in known if w.isascii() and w.isalpha())

@@ -22,6 +22,7 @@ from app.types import ERA_OPS, TABLE_OPS, UNRECORDED, Filters, Query
 FOLLOW_UP_AT = 0.5  # P(follow-up) above which a question is read against the previous one
 DOC_FILTER_AT = 0.65  # "agreements" mostly just means ties: a wrong type filter costs more than a missed one
 RECORDED_AT = 0.6  # P(attribute) at which "what does Table 2 record about this tie?" overrules the route
+SECOND_READING_AT = 0.3  # P(route) at which the runner-up route is a second reading of the question
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,20 @@ def route_in_context(scores: dict, query: Query) -> dict[str, float]:
         return route
     follows = scores["followup"].get("yes", 0.0)
     return {name: (1 - follows) * p + follows * (name == query.route) for name, p in route.items()}
+
+
+def second_reading(u: Understanding) -> tuple[Query, dict[str, float]] | None:
+    """The question read on its runner-up route, when two answerable routes share it ("list the goals in
+    Table 1": the passage or the paper's structure), with the route probabilities as that reading sees them
+    (the first reading's share moves to it). None when the runner-up is unlikely or is "unanswerable"."""
+    route = route_in_context(u.scores, u.query)
+    first, second = sorted(route, key=route.get, reverse=True)[:2]
+    if u.query.route != first or "unanswerable" in (first, second) or route[second] < SECOND_READING_AT:
+        return None
+    op, by, attribute = operation(second, u.scores)
+    asks = best(u.scores["asks"])[0] if second == "passage" else None
+    query = replace(u.query, route=second, op=op, by=by, attribute=attribute, asks=asks, reason=None)
+    return query, {**route, first: 0.0, second: route[first] + route[second]}
 
 
 def _recorded_or_not(route, op, attribute, reason, scores: dict, mentions: Mentions):

@@ -12,10 +12,11 @@ from app.ranker import Doc2Query, SentenceTable, features, rank_query
 from app.types import AnswerDraft, Item
 from app.understand import Understanding
 
-NEIGHBOUR_SHARE = 0.15  # a neighbour joins the answer at this share of the best one's probability (see RUNNER_UP_SHARE)
+NEIGHBOUR_SHARE = 0.03  # a neighbour joins the answer at this share of the best one's probability (see RUNNER_UP_SHARE):
+# the softmax is sharp, and a reason or an account often runs over two sentences that the ranker scores far apart
 MAX_SENTENCES = 3
 SUMMARY_SENTENCES = 4
-SHAPE_CHECK_AT = 0.6  # P(asks) above which a number/date/name question needs that shape in its answer
+SHAPE_CHECK_AT = 0.8  # P(asks) above which a number/date/name question needs that shape in its answer (validation set)
 LIST_MAX = 9
 
 
