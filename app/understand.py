@@ -88,7 +88,11 @@ class Understander:
         reason = best(scores["reason"])[0] if route == "unanswerable" else None
         route, op, attribute, reason = _recorded_or_not(route, op, attribute, reason, scores, mentions)
         sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
-        return Query(route=route, op=op, by=by, attribute=attribute, filters=self.filters(scores, mentions),
+        filters = self.filters(scores, mentions)
+        if op == "share" and filters.is_empty() and mentions.keys("doc_family"):
+            # a share of every tie is no answer: the document type named is what the share is of
+            filters = replace(filters, doc_family=mentions.keys("doc_family"))
+        return Query(route=route, op=op, by=by, attribute=attribute, filters=filters,
                      asks=asks, reason=reason, confidence=confidence, sections=sections,
                      unknown_names=tuple(mentions.unknown))
 

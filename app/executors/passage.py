@@ -14,6 +14,7 @@ from app.understand import Understanding
 
 NEIGHBOUR_SHARE = 0.03  # a neighbour joins the answer at this share of the best one's probability (see RUNNER_UP_SHARE):
 # the softmax is sharp, and a reason or an account often runs over two sentences that the ranker scores far apart
+NEIGHBOUR_RANK = 2  # … or when it is among this many best sentences of the whole paper, whatever its score
 MAX_SENTENCES = 3
 SUMMARY_SENTENCES = 4
 SHAPE_CHECK_AT = 0.8  # P(asks) above which a number/date/name question needs that shape in its answer (validation set)
@@ -105,7 +106,8 @@ class PassageExecutor:
         """The best sentence, grown by the neighbours in its paragraph that also score well (up to three) and
         that were not `said` just before."""
         chosen = [best]
-        floor = NEIGHBOUR_SHARE * probabilities[self.table.index[best.id]]
+        top = np.sort(probabilities)[::-1]
+        floor = min(NEIGHBOUR_SHARE * top[0], top[min(NEIGHBOUR_RANK, len(top)) - 1])
         while len(chosen) < MAX_SENTENCES:
             first, last = self.order[chosen[0].id], self.order[chosen[-1].id]
             around = [self.corpus.sentences[i] for i in (first - 1, last + 1) if 0 <= i < len(self.corpus.sentences)]
