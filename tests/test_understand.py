@@ -66,6 +66,10 @@ CASES = [
     ("summarize 4-1-5", {"route": "passage", "asks": "summary", "filters": {"section": "4-1-5"}}),
     ("list the six conditions", {"route": "passage", "asks": "list"}),
     ("who was tehran's mayor when the first tie was signed", {"route": "passage"}),
+    # a share is of the document type named (a share of every tie is no answer), plural Persian included
+    ("what share of the ties are MoUs?", {"route": "table", "op": "share", "filters": {"doc_family": ["mou"]}}),
+    ("چند درصد پیوندها یادداشت‌های تفاهم بودن؟", {"route": "table", "op": "share",
+                                               "filters": {"doc_family": ["mou"]}}),
     # unanswerable
     ("بودجه پیوند تهران و پکن چقدر بود؟", {"route": "unanswerable"}),
     ("what is the population of Tehran in 1395", {"route": "unanswerable"}),
