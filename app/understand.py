@@ -164,9 +164,9 @@ def route_in_context(scores: dict, query: Query) -> dict[str, float]:
 
 
 def second_reading(u: Understanding) -> tuple[Query, dict[str, float]] | None:
-    """The question read on its runner-up route, when two answerable routes share it ("list the goals in
-    Table 1": the passage or the paper's structure), with the route probabilities as that reading sees them
-    (the first reading's share moves to it). None when the runner-up is unlikely or is "unanswerable"."""
+    """The question read on its runner-up route, when two answerable routes share it ("how many goals does
+    Table 1 list?": the passage or the paper's structure), with the route probabilities as that reading sees
+    them (the first reading's share moves to it). None when the runner-up is unlikely or is "unanswerable"."""
     route = route_in_context(u.scores, u.query)
     first, second = sorted(route, key=route.get, reverse=True)[:2]
     if u.query.route != first or "unanswerable" in (first, second) or route[second] < SECOND_READING_AT:
