@@ -23,6 +23,9 @@ FOLLOW_UP_AT = 0.5  # P(follow-up) above which a question is read against the pr
 DOC_FILTER_AT = 0.65  # "agreements" mostly just means ties: a wrong type filter costs more than a missed one
 RECORDED_AT = 0.6  # P(attribute) at which "what does Table 2 record about this tie?" overrules the route
 SECOND_READING_AT = 0.3  # P(route) at which the runner-up route is a second reading of the question
+# A bare follow-up to an era's card that the route head reads this surely as a passage question asks the paper
+# about that era ("what did his government focus on?": 0.97), not for the card again.
+ERA_CONTENT_AT = 0.8
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ class Understander:
         before = previous.query
         merged = _merge_filters(before.filters, query.filters)
         keep_op = scores["keep_op"].get("yes", 0.0) >= 0.5
-        if before.route in ("table", "era") and query.route in ("table", "era", "passage") and \
-                (keep_op or query.route == "passage" and not mentions.found):
+        bare = query.route == "passage" and not mentions.found and \
+            not (before.route == "era" and scores["route"]["passage"] >= ERA_CONTENT_AT)
+        if before.route in ("table", "era") and query.route in ("table", "era", "passage") and (keep_op or bare):
             # "name them" after a count keeps the table but asks its own operation; "and in Africa?" keeps both
             op, by, attribute = (before.op, before.by, before.attribute) if keep_op else \
                 operation(before.route, scores)

@@ -76,6 +76,18 @@ def test_a_bare_follow_up_is_answered_from_the_last_answer_not_refused(assistant
     assert not date.abstained and "۱۷/۱۲/۱۳۷۹" in date.answer
 
 
+@pytest.mark.parametrize("before,follow_up,section", [
+    ("Who led the construction era?", "what did his government focus on?", "4-1-3"),
+    ("رئیس دولت اصلاحات کی بود؟", "سیاست خارجیش چی بود؟", "4-1-4"),
+])
+def test_a_follow_up_about_an_era_is_answered_from_its_section_not_its_card(assistant, before, follow_up, section):
+    conversation = Conversation()
+    assistant.ask(before, conversation)
+    answer = assistant.ask(follow_up, conversation)
+    assert answer.kind == "passage" and not answer.abstained
+    assert {c["section"] for c in answer.citations} == {section}
+
+
 def test_dates_in_both_calendars_and_persian_digits(assistant):
     answer = assistant.ask("قرارداد با دوشنبه کی امضا شد؟")
     assert "۲۰/۴/۱۳۷۴" in answer.answer and "۱۹۹۵" in answer.answer and rows_of(answer)[0] == 2

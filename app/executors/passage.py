@@ -41,8 +41,9 @@ class PassageExecutor:
         return self.within_context(u, self.within_named_sections(u, self.rank(u)))
 
     def within_named_sections(self, u: Understanding, probabilities: np.ndarray) -> np.ndarray:
-        """A question that names a section by its number is answered from that section (or its subsections)."""
-        named = set(u.mentions.sections)
+        """A question that names a section by its number is answered from that section (or its subsections); a
+        follow-up about an era the conversation is on ("what did his government focus on?"), from that era's."""
+        named = set(u.mentions.sections) | (set(u.query.filters.era) if u.query.followup else set())
         inside = np.array([bool(named & ancestors) for ancestors in self.table.ancestors])
         return np.where(inside, probabilities, 0.0) if named and inside.any() else probabilities
 
