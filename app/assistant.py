@@ -120,19 +120,23 @@ class Assistant:
             if query.reason == "entity_not_in_paper" and best(u.scores["yesno"])[0] == "yes":
                 return self.table.run(replace(query, route="table", op="membership"))  # "is Tokyo one?": no
             return self.unanswerable.run(u)
-        draft = self.run_if_sure(u, route_in_context(u.scores, query))
+        # the passage ranking is computed once: for the first reading, a passage second reading, or the refusal
+        probabilities = self.passages.scored(u) if query.route == "passage" else None
+        draft = self.run_if_sure(u, route_in_context(u.scores, query), probabilities)
         second = second_reading(u) if draft is None else None
         if second is not None:
-            draft = self.run_if_sure(replace(u, query=second[0]), second[1])
-        if draft is None:
-            draft = self.passages.refuse(u)
-        return draft
+            reading = replace(u, query=second[0])
+            if reading.query.route == "passage" and probabilities is None:
+                probabilities = self.passages.scored(reading)
+            draft = self.run_if_sure(reading, second[1], probabilities)
+        return draft if draft is not None else self.passages.refuse(u, probabilities)
 
-    def run_if_sure(self, u: Understanding, route: dict[str, float]) -> AnswerDraft | None:
-        """The answer on the query's route, with its calibrated confidence; None below the threshold."""
+    def run_if_sure(self, u: Understanding, route: dict[str, float],
+                    probabilities: np.ndarray | None) -> AnswerDraft | None:
+        """The answer on the query's route, with its calibrated confidence; None below the threshold.
+        `probabilities`: the passage ranking, needed when the route is "passage"."""
         query = u.query
-        probabilities = self.passages.scored(u) if query.route == "passage" else None
-        stats = self.passages.stats(probabilities) if probabilities is not None else None
+        stats = self.passages.stats(probabilities) if query.route == "passage" else None
         confidence = self.model.calibrator.confidence(route, stats)
         if confidence < self.model.calibrator.threshold:
             return None

@@ -17,6 +17,7 @@ from rapidfuzz.distance import Indel
 from app.corpus import (GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA, JALALI_MONTHS_EN, JALALI_MONTHS_FA, Corpus)
 from app.normalize import decades_in, fold, section_ids_in, without_decades, words, years_in
 
+_porter = PorterStemmer().stem
 MAX_WINDOW = 4  # longest name, in words
 MAX_SUFFIX = 3  # letters a Persian word may add to a name: اروپا+یی, کویت+ی
 LATIN_SUFFIXES = ("s", "es", "n", "an", "ns", "ans")  # Asia+n, Europe+an, MoU+s; never "accord"+"ing"
@@ -252,15 +253,6 @@ def _slip_of_known(word: str, known: frozenset[str]) -> bool:
     if any(w in known for w in swapped):
         return True
     return process.extractOne(word, known, scorer=Indel.distance, score_cutoff=1) is not None
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> PorterStemmer:
-    return PorterStemmer()
-
-
-def _porter(word: str) -> str:
-    return _stemmer().stem(word)
 
 
 @lru_cache(maxsize=8)

@@ -86,8 +86,7 @@ class Understander:
 
     def query_from(self, scores: dict, mentions: Mentions) -> Query:
         route, confidence = best(scores["route"])
-        op, by, attribute = operation(route, scores)
-        asks = best(scores["asks"])[0] if route == "passage" else None
+        op, by, attribute, asks = operation(route, scores)
         reason = best(scores["reason"])[0] if route == "unanswerable" else None
         route, op, attribute, reason = _recorded_or_not(route, op, attribute, reason, scores, mentions)
         sections = tuple(s for s, _ in sorted(scores["section"].items(), key=lambda kv: -kv[1])[:3])
@@ -123,9 +122,9 @@ class Understander:
             not (before.route == "era" and scores["route"]["passage"] >= ERA_CONTENT_AT)
         if before.route in ("table", "era") and query.route in ("table", "era", "passage") and (keep_op or bare):
             # "name them" after a count keeps the table but asks its own operation; "and in Africa?" keeps both
-            op, by, attribute = (before.op, before.by, before.attribute) if keep_op else \
+            op, by, attribute, asks = (before.op, before.by, before.attribute, before.asks) if keep_op else \
                 operation(before.route, scores)
-            query = replace(query, route=before.route, op=op, by=by, attribute=attribute, asks=None)
+            query = replace(query, route=before.route, op=op, by=by, attribute=attribute, asks=asks)
         if query.route == "table" and query.op not in TABLE_OPS or query.route == "era" and query.op not in ERA_OPS:
             query = replace(query, op=before.op)
         if query.route == "passage" and before.route == "passage":
@@ -140,9 +139,9 @@ class Understander:
         return tuple(eras) if len(eras) == 1 else ()
 
 
-def operation(route: str, scores: dict) -> tuple[str | None, str | None, str | None]:
-    """(operation, grouping, attribute) that the heads read in a question, for a table, era or meta route."""
-    op = by = attribute = None
+def operation(route: str, scores: dict) -> tuple[str | None, str | None, str | None, str | None]:
+    """(operation, grouping, attribute, kind of passage answer) that the heads read in a question on `route`."""
+    op = by = attribute = asks = None
     if route == "table":
         op = best(scores["table_op"])[0]
         if op in ("most", "least", "group", "compare"):
@@ -154,7 +153,9 @@ def operation(route: str, scores: dict) -> tuple[str | None, str | None, str | N
         attribute = best(scores["era_attribute"])[0] if op == "lookup" else None
     elif route == "meta":
         attribute = best(scores["meta_attribute"])[0]
-    return op, by, attribute
+    elif route == "passage":
+        asks = best(scores["asks"])[0]
+    return op, by, attribute, asks
 
 
 def route_in_context(scores: dict, query: Query) -> dict[str, float]:
@@ -175,8 +176,7 @@ def second_reading(u: Understanding) -> tuple[Query, dict[str, float]] | None:
     first, second = sorted(route, key=route.get, reverse=True)[:2]
     if u.query.route != first or "unanswerable" in (first, second) or route[second] < SECOND_READING_AT:
         return None
-    op, by, attribute = operation(second, u.scores)
-    asks = best(u.scores["asks"])[0] if second == "passage" else None
+    op, by, attribute, asks = operation(second, u.scores)
     query = replace(u.query, route=second, op=op, by=by, attribute=attribute, asks=asks, reason=None)
     return query, {**route, first: 0.0, second: route[first] + route[second]}
 

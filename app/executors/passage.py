@@ -93,7 +93,7 @@ class PassageExecutor:
             inside = [int(i) for i in ranked if self.table.sentences[int(i)].section == best.section]
             return self._in_order(self.table.sentences[i] for i in inside[:SUMMARY_SENTENCES])
         said = set(u.context) if u.query.followup else set()  # a follow-up's answer does not grow into the last one
-        chosen = self.with_neighbours(best, probabilities, said) + self.naming_the_same(u, best)
+        chosen = self.with_neighbours(ranked, probabilities, said) + self.naming_the_same(u, best)
         if "list_intro" in best.tags or (u.query.asks == "list" and best.kind == "list_item"):
             return self._in_order(chosen + self.list_after(best))
         wanted = {"source": "source", "number": "number", "date": "date", "person": "person"}.get(u.query.asks or "")
@@ -103,12 +103,13 @@ class PassageExecutor:
         extra = [self.table.sentences[other]] if other is not None else []
         return self._in_order(chosen) + [s for s in extra if s.id not in said]
 
-    def with_neighbours(self, best: Sentence, probabilities: np.ndarray, said: set[str]) -> list[Sentence]:
-        """The best sentence, grown by the neighbours in its paragraph that also score well (up to three) and
-        that were not `said` just before."""
+    def with_neighbours(self, ranked: np.ndarray, probabilities: np.ndarray, said: set[str]) -> list[Sentence]:
+        """The best sentence (`ranked` orders the sentences best first), grown by the neighbours in its paragraph
+        that also score well (up to three) and that were not `said` just before."""
+        best = self.table.sentences[int(ranked[0])]
         chosen = [best]
-        top = np.sort(probabilities)[::-1]
-        floor = min(NEIGHBOUR_SHARE * top[0], top[min(NEIGHBOUR_RANK, len(top)) - 1])
+        floor = min(NEIGHBOUR_SHARE * probabilities[ranked[0]],
+                    probabilities[ranked[min(NEIGHBOUR_RANK, len(ranked)) - 1]])
         while len(chosen) < MAX_SENTENCES:
             first, last = self.order[chosen[0].id], self.order[chosen[-1].id]
             around = [self.corpus.sentences[i] for i in (first - 1, last + 1) if 0 <= i < len(self.corpus.sentences)]
