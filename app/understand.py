@@ -118,8 +118,7 @@ class Understander:
         before = previous.query
         merged = _merge_filters(before.filters, query.filters)
         keep_op = scores["keep_op"].get("yes", 0.0) >= 0.5
-        bare = query.route == "passage" and not mentions.found and \
-            not (before.route == "era" and scores["route"]["passage"] >= ERA_CONTENT_AT)
+        bare = query.route == "passage" and not mentions.found and not _asks_for_content(before, query, scores)
         if before.route in ("table", "era") and query.route in ("table", "era", "passage") and (keep_op or bare):
             # "name them" after a count keeps the table but asks its own operation; "and in Africa?" keeps both
             op, by, attribute, asks = (before.op, before.by, before.attribute, before.asks) if keep_op else \
@@ -129,7 +128,8 @@ class Understander:
             query = replace(query, op=before.op)
         if query.route == "passage" and before.route == "passage":
             query = replace(query, sections=before.sections + query.sections)
-        if query.route == "era" and not merged.era:  # "who was president then?" after a tie: that tie's era
+        if query.route in ("era", "passage") and not merged.era:
+            # "who was president then?" or "why?" after ties of one era: that era (its card, or its section)
             merged = replace(merged, era=self.era_of_rows(previous.rows))
         return replace(query, filters=merged, followup=True)
 
@@ -156,6 +156,14 @@ def operation(route: str, scores: dict) -> tuple[str | None, str | None, str | N
     elif route == "passage":
         asks = best(scores["asks"])[0]
     return op, by, attribute, asks
+
+
+def _asks_for_content(before: Query, query: Query, scores: dict) -> bool:
+    """Whether a bare follow-up to a table or era answer asks what only the paper's text can say: why ("why?",
+    «چرا؟»: Table 2 and the era cards record no reasons), or, after an era's card, what happened in that era."""
+    if query.asks == "reason":
+        return True
+    return before.route == "era" and scores["route"].get("passage", 0.0) >= ERA_CONTENT_AT
 
 
 def route_in_context(scores: dict, query: Query) -> dict[str, float]:

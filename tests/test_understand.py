@@ -95,6 +95,11 @@ FOLLOW_UPS = [
                                                                               "calendar": "jalali"}}}),
     (["تهران تو کوبا با کدوم شهر پیوند داره؟"], "کی امضا شد؟",
      {"route": "table", "op": "lookup", "attribute": "date", "followup": True, "filters": {"country": ["Cuba"]}}),
+    # … unless it asks why: the table records no reasons, the paper's section on those ties' era may
+    (["Which ties were formed under Khatami?"], "why?",
+     {"route": "passage", "asks": "reason", "followup": True, "filters": {"era": ["4-1-4"]}}),
+    (["تهران با چندتا شهر آفریقایی پیوند داره؟"], "چرا انقدر کم؟",
+     {"route": "passage", "asks": "reason", "followup": True, "filters": {"continent": ["Africa"]}}),
 ]
 
 
