@@ -24,7 +24,7 @@ from scipy import sparse
 from app.index import install_folder, read_manifest
 
 TRAINED_DIR = Path(__file__).resolve().parent / "trained"
-FORMAT_VERSION = 2  # 2: the ranker's scores are a softmax over the paper's sentences
+FORMAT_VERSION = 3  # 2: the ranker's scores are a softmax over the paper's sentences; 3: Finglish read in Persian
 
 
 class ModelError(RuntimeError):
@@ -138,6 +138,7 @@ class UnderstandingModel:
     bank_routes: list[str]  # the route of each
     known_words: frozenset[str]
     calibrator: Calibrator
+    english_words: frozenset[str] = frozenset()  # the words of the bank's English questions (Finglish or not)
     manifest: dict = field(default_factory=dict)
 
 
@@ -159,7 +160,7 @@ def save_model(model: UnderstandingModel, target: Path, manifest: dict) -> None:
                     "heads": {name: list(head.classes) for name, head in model.heads.items()},
                     "ranker": {"features": list(ranker.features), "bias": float(ranker.bias)},
                     "bank_gold": [list(g) for g in model.bank_gold], "bank_routes": model.bank_routes,
-                    "known_words": sorted(model.known_words),
+                    "known_words": sorted(model.known_words), "english_words": sorted(model.english_words),
                     "calibrator": {"features": list(CONFIDENCE_FEATURES),
                                    "weights": [float(w) for w in model.calibrator.weights],
                                    "bias": model.calibrator.bias, "threshold": model.calibrator.threshold},
@@ -197,7 +198,8 @@ def load_model(folder: Path, expect: dict[str, str],
     calibrator = Calibrator(np.array(calibration["weights"], dtype=np.float32), calibration["bias"],
                             calibration["threshold"])
     return UnderstandingModel(heads, ranker, vectors, [tuple(g) for g in manifest["bank_gold"]],
-                              list(manifest["bank_routes"]), frozenset(manifest["known_words"]), calibrator, manifest)
+                              list(manifest["bank_routes"]), frozenset(manifest["known_words"]), calibrator,
+                              frozenset(manifest.get("english_words", ())), manifest)
 
 
 def _sha256(path: Path) -> str:

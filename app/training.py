@@ -30,6 +30,7 @@ from app.bank import BANK_DIR, BankQuestion, bank_files, bank_fingerprint, load_
 from app.corpus import Corpus
 from app.embedding import Embedder
 from app.features import Featurizer, dense_features, masked_text, mention_vector
+from app.finglish import FinglishReader
 from app.gazetteer import Gazetteer, Mentions
 from app.index import SearchIndex
 from app.model import (CONFIDENCE_FEATURES, Calibrator, Head, Ranker, UnderstandingModel, confidence_features,
@@ -54,6 +55,7 @@ class Example:
     mentions: Mentions
     masked: str
     has_context: bool
+    text: str  # what the models read (app/finglish.py: Finglish in Persian script)
 
 
 def known_words(questions: list[BankQuestion]) -> frozenset[str]:
@@ -72,6 +74,11 @@ def known_words(questions: list[BankQuestion]) -> frozenset[str]:
     return frozenset(known | {w for w, groups in unanswerable.items() if len(groups) >= 3})
 
 
+def english_words(questions: list[BankQuestion]) -> frozenset[str]:
+    """The words of the bank's English questions: what tells English from Finglish beside the paper's words."""
+    return frozenset(w for q in questions if q.lang == "en" for w in words(q.question) if w.isascii())
+
+
 def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tuple[int, str]]]:
     """For each head, (example index, class) of the examples that teach it."""
     targets: dict[str, list[tuple[int, str]]] = {name: [] for name in (
@@ -80,7 +87,7 @@ def head_targets(examples: list[Example], corpus: Corpus) -> dict[str, list[tupl
     for i, example in enumerate(examples):
         q = example.question.query
         targets["route"].append((i, q.route))
-        if detect_lang(example.question.question) == "en":  # Latin letters: English, or Persian in Finglish
+        if detect_lang(example.text) == "en":  # Latin letters: English, or Finglish the reader did not know
             targets["lang"].append((i, example.question.lang))
         if q.route != "unanswerable":  # whether a yes or no answers it; an unanswerable question has no answer
             targets["yesno"].append((i, "yes" if q.op == "membership" or q.asks == "yesno" else "no"))
@@ -170,11 +177,14 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     # A word is "unknown" to a question when the rest of the bank (the other folds) never uses it, as it would
     # be for a new question: built from the whole bank, every bank word would look known in training.
     fold_vocabulary = [known_words([q for q, f in zip(questions, folds) if f != k]) for k in range(FOLDS)]
+    english = english_words(questions)
+    reader = FinglishReader.for_corpus(corpus, vocabulary, english)  # as understanding builds it from the model
     examples = []
     for q, fold in zip(questions, folds):
-        mentions = gazetteer.find(q.question, fold_vocabulary[fold])
-        examples.append(Example(q, mentions, masked_text(mentions), bool(q.context)))
-    vectors = embed_bank(embedder, [e.question.question for e in examples], say, cache_dir)
+        text = reader.reading(q.question)
+        mentions = gazetteer.find(text, fold_vocabulary[fold])
+        examples.append(Example(q, mentions, masked_text(mentions), bool(q.context), text))
+    vectors = embed_bank(embedder, [e.text for e in examples], say, cache_dir)
     featurizer = Featurizer()
     x_sparse = featurizer.sparse([e.masked for e in examples])
     mentions_plain = np.stack([mention_vector(e.mentions, e.has_context) for e in examples])
@@ -233,7 +243,7 @@ def train(corpus: Corpus, embedder: Embedder, index: SearchIndex,
     d2q_set = set(d2q_rows)
     model = UnderstandingModel(heads, ranker, vectors,
                                [examples[i].question.query.gold if i in d2q_set else () for i in range(len(examples))],
-                               list(routes), vocabulary, calibrator)
+                               list(routes), vocabulary, calibrator, english)
     manifest = {"embedder": embedder.name, "bank_fingerprint": bank_fingerprint(bank_dir),
                 "corpus_fingerprint": corpus.fingerprint, "bank_questions": len(examples),
                 "train_seconds": round(time.perf_counter() - started, 1), "figures": figures}
@@ -271,7 +281,7 @@ def example_rank_query(example: Example, vector: np.ndarray, asks: dict, section
     context: tuple[str, ...] = ()
     if q.query.followup and q.context and q.context[-1][1].route == "passage":
         context = q.context[-1][1].gold
-    return rank_query(vector, q.question, q.lang, asks, sections, example.mentions, context)
+    return rank_query(vector, example.text, q.lang, asks, sections, example.mentions, context)
 
 
 def _folds(groups: list[str]) -> np.ndarray:

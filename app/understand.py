@@ -15,6 +15,7 @@ import numpy as np
 
 from app.corpus import Corpus
 from app.features import Featurizer, dense_features, masked_text, mention_vector
+from app.finglish import FinglishReader
 from app.gazetteer import Gazetteer, Mentions
 from app.model import UnderstandingModel, nearest_by_route
 from app.types import ERA_OPS, TABLE_OPS, UNRECORDED, Filters, Query
@@ -43,13 +44,14 @@ class Understanding:
     """The query, and the evidence the executors use: the question's vector, mentions and head scores."""
 
     query: Query
-    text: str
+    text: str  # as the user typed it
     lang: str
     vector: np.ndarray
     mentions: Mentions
     scores: dict[str, dict[str, float]] = field(default_factory=dict)
     context: tuple[str, ...] = ()  # the previous answer's sentences (passage follow-ups)
     search_text: str = ""  # what to search for: a follow-up is searched together with what it follows
+    reading: str = ""  # what the models read: Finglish in Persian script, any other question as typed
 
 
 class Understander:
@@ -60,6 +62,7 @@ class Understander:
         self.corpus, self.gazetteer, self.model, self.embed_query = corpus, gazetteer, model, embed_query
         self.featurizer = Featurizer()
         self.bank_routes = np.array(model.bank_routes)
+        self.reader = FinglishReader.for_corpus(corpus, model.known_words, model.english_words)
 
     def scores(self, mentions: Mentions, vector: np.ndarray, has_context: bool) -> dict:
         """Every head's class probabilities for one question."""
@@ -69,20 +72,23 @@ class Understander:
         return {name: head.predict(x_sparse, x_dense)[0] for name, head in self.model.heads.items()}
 
     def understand(self, text: str, lang: str, history: Sequence[Turn] = ()) -> Understanding:
-        mentions = self.gazetteer.find(text, self.model.known_words)
-        vector = self.embed_query(text)
+        reading = self.reader.reading(text)
+        mentions = self.gazetteer.find(reading, self.model.known_words)
+        vector = self.embed_query(reading)
         previous = history[-1] if history else None
         scores = self.scores(mentions, vector, previous is not None)
-        if lang == "en" and "lang" in scores:  # Latin letters: English, or Persian typed in Finglish
+        if reading != text:
+            lang = "fa"
+        elif lang == "en" and "lang" in scores:  # Latin letters: English, or Finglish the reader did not know
             lang = best(scores["lang"])[0]
         query = self.query_from(scores, mentions)
         context: tuple[str, ...] = ()
-        search_text = text
+        search_text = reading
         if previous is not None and scores["followup"].get("yes", 0.0) >= FOLLOW_UP_AT:
             query = self.resolve_follow_up(query, previous, scores, mentions)
             context = previous.sentences
-            search_text = f"{previous.question} {text}"
-        return Understanding(query, text, lang, vector, mentions, scores, context, search_text)
+            search_text = f"{previous.question} {reading}"
+        return Understanding(query, text, lang, vector, mentions, scores, context, search_text, reading)
 
     def query_from(self, scores: dict, mentions: Mentions) -> Query:
         route, confidence = best(scores["route"])

@@ -248,3 +248,14 @@ def test_concurrent_conversations_do_not_leak(assistant):
     for thread in threads:
         thread.join()
     assert not errors, errors[:5]
+
+
+@pytest.mark.parametrize("question,section,needle", [
+    ("diplomasi shahri chie?", "3-2", "دیپلماسی شهری"),
+    ("avalin peyvand khahar shahri donya koja baste shod?", "3-3", "۱۹۲۰"),
+])
+def test_finglish_passage_questions_are_read_in_persian_and_answered(assistant, question, section, needle):
+    """Finglish is read back into Persian script before it is embedded: the answer is found and given in Persian."""
+    answer = assistant.ask(question)
+    assert answer.lang == "fa" and answer.kind == "passage" and not answer.abstained
+    assert needle in answer.answer and all(c["section"] == section for c in answer.citations[:1])

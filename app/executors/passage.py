@@ -31,7 +31,7 @@ class PassageExecutor:
 
     def rank(self, u: Understanding) -> np.ndarray:
         """P(answers the question) for every candidate sentence."""
-        query = rank_query(u.vector, u.text, u.lang, u.scores.get("asks", {}), u.scores.get("section", {}),
+        query = rank_query(u.vector, u.reading or u.text, u.lang, u.scores.get("asks", {}), u.scores.get("section", {}),
                            u.mentions, u.context, u.query.filters.section)
         return self.ranker.proba(features(self.table, query, self.doc2query.scores(u.vector)))
 
