@@ -16,7 +16,7 @@ import numpy as np
 from app.conversation import Conversation
 from app.corpus import CORPUS_DIR
 from app.embedding import Embedder, get_embedder
-from app.executors.common import Notes
+from app.executors.common import Notes, read_json
 from app.executors.era import EraExecutor
 from app.executors.meta import MetaExecutor
 from app.executors.passage import PassageExecutor
@@ -88,7 +88,7 @@ class Assistant:
         self.understander = Understander(self.corpus, gazetteer, self.model, self.embed_query)
         sentences = SentenceTable(self.corpus, gazetteer, self.index)
         notes = Notes(self.corpus)
-        self.table = TableExecutor(self.corpus, gazetteer, notes)
+        self.table = TableExecutor(self.corpus, gazetteer, notes, read_json(corpus_dir / "meta.json").get("accepted"))
         self.eras = EraExecutor(self.corpus, notes, self.table)
         self.meta = MetaExecutor(self.corpus)
         self.passages = PassageExecutor(self.corpus, sentences, Doc2Query(sentences, self.model.bank_vectors,

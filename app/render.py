@@ -103,7 +103,7 @@ class Renderer:
             where = v["where"]
             out["where"] = ("جدول ۱" if lang == "fa" else "Table 1") if where == "table1" else \
                 (f"بخش {where}" if lang == "fa" else f"Section {where}")
-        for key in ("total", "count", "percent", "first_n", "second_n", "difference"):
+        for key in ("total", "count", "percent", "first_n", "second_n", "difference", "jalali", "gregorian"):
             if key in v:
                 out[key] = v[key]
         return out

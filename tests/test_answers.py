@@ -259,3 +259,21 @@ def test_finglish_passage_questions_are_read_in_persian_and_answered(assistant, 
     answer = assistant.ask(question)
     assert answer.lang == "fa" and answer.kind == "passage" and not answer.abstained
     assert needle in answer.answer and all(c["section"] == section for c in answer.citations[:1])
+
+
+@pytest.mark.parametrize("question", [
+    "which cities did Tehran sign with after 1397?",
+    "ties signed since 2020?",
+    "تهران بعد از ۱۴۰۰ با کدوم شهرا خواهرخونده شد؟",
+])
+def test_years_after_the_paper_are_beyond_what_it_can_say(assistant, question):
+    """Table 2 cannot know of ties made after the paper was accepted (1397 SH, 2018): not "none", but "the paper
+    does not say", with the latest tie it lists."""
+    answer = assistant.ask(question)
+    assert answer.abstained and rows_of(answer) == [26]
+    assert ("1397" in answer.answer) or ("۱۳۹۷" in answer.answer)
+
+
+def test_the_years_the_paper_covers_are_still_answered(assistant):
+    answer = assistant.ask("ties signed in 2018?")
+    assert not answer.abstained and rows_of(answer) == [26]

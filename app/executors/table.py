@@ -22,8 +22,11 @@ def group_key(agreement: Agreement, by: str) -> str:
 
 
 class TableExecutor:
-    def __init__(self, corpus: Corpus, gazetteer: Gazetteer, notes: Notes) -> None:
+    def __init__(self, corpus: Corpus, gazetteer: Gazetteer, notes: Notes, accepted: dict | None = None) -> None:
+        """`accepted`: the year the paper was accepted in each calendar (corpus/meta.json); ties of later years
+        are beyond what Table 2 can know."""
         self.corpus, self.gazetteer, self.notes = corpus, gazetteer, notes
+        self.accepted = accepted or {}
         self.table_cities = {a.city_en for a in corpus.agreements}
         self.table_countries = {a.country_en for a in corpus.agreements}
 
@@ -78,6 +81,8 @@ class TableExecutor:
             return self.grouped(query, filters, eras, rows)
         if op == "compare":
             return self.compare(query, filters, eras)
+        if not rows and self.after_the_paper(filters):
+            return self.after_paper(filters)
         if not rows:
             named = self.named_place_rows(filters)
             items = [Item("row", "", row=a.row) for a in named]
@@ -102,6 +107,17 @@ class TableExecutor:
                 return AnswerDraft("table", f"table.lookup.{attribute}", {**values, "row": rows[0].row}, items)
             return AnswerDraft("table", "table.lookup.many", values, items)
         return AnswerDraft("table", "table.count" if op == "count" else "table.list", {**values, "n": len(rows)}, items)
+
+    def after_the_paper(self, filters: Filters) -> bool:
+        """Whether the years asked about all come after the paper was accepted ("after 1397", "since 2020")."""
+        until = self.accepted.get(filters.calendar)
+        return until is not None and filters.year_from is not None and filters.year_from > until
+
+    def after_paper(self, filters: Filters) -> AnswerDraft:
+        """"The paper cannot say" for years after it was written, with the latest tie it lists."""
+        latest = max(self.corpus.agreements, key=lambda a: (a.year, a.month, a.day or 0))
+        values = {"jalali": self.accepted["jalali"], "gregorian": self.accepted["gregorian"], "row": latest.row}
+        return AnswerDraft("abstain", "table.after_paper", values, [Item("row", "", row=latest.row)], abstained=True)
 
     def named_place_rows(self, filters: Filters) -> list[Agreement]:
         """The ties of the city or country a question names, whatever its other filters: what "no" is set
