@@ -72,7 +72,7 @@ def romanized(word: str) -> str:
 
 def _all_written_typed(typed: str, written: str) -> bool:
     """Whether the letters of a romanized Persian word appear in order in what was typed (ع may be left out)."""
-    typed, rest = typed.translate(_SAME_SOUND), iter(typed.translate(_SAME_SOUND))
+    rest = iter(typed.translate(_SAME_SOUND))
     return all(c in rest for c in written.replace("'", "").translate(_SAME_SOUND))
 
 
