@@ -149,6 +149,11 @@ class Agreement:
         return int(self.date_jalali[8:10]) if len(self.date_jalali) == 10 else None
 
     @property
+    def signed(self) -> tuple[int, int, int]:
+        """When it was signed, as a sort key (a tie known only to the month sorts before its month's days)."""
+        return self.year, self.month, self.day or 0
+
+    @property
     def gregorian_start(self) -> date:
         """Gregorian date of signing (first day of the month where only the month is known)."""
         return jdatetime.date(self.year, self.month, self.day or 1).togregorian()

@@ -289,8 +289,8 @@ def _order(rng: random.Random, topic: str, section: str, prompt: Text, cite: str
 def _order_ties(corpus: Corpus, rng: random.Random) -> list[Question]:
     out = []
     for _ in range(8):
-        ties = sorted(rng.sample(corpus.agreements, 4), key=lambda a: (a.year, a.month, a.day or 0))
-        moments = [(a.year, a.month, a.day or 0) for a in ties]
+        ties = sorted(rng.sample(corpus.agreements, 4), key=lambda a: a.signed)
+        moments = [a.signed for a in ties]
         if len(set(moments)) < len(moments) or any(a.day is None for a in ties):
             continue  # only ties whose order the table settles
         out.append(_order(rng, "ties", "4-2", both("order_ties"), "4-2", [_city(a) for a in ties]))

@@ -93,7 +93,7 @@ class TableExecutor:
         if op in ("count", "list") and split:  # "with the Americas and with Africa": each one's count
             return self.grouped(replace(query, op="group", by=split), filters, eras, rows, template="table.count")
         if op in ("first", "last"):
-            pick = (min if op == "first" else max)(rows, key=lambda a: (a.year, a.month, a.day or 0))
+            pick = (min if op == "first" else max)(rows, key=lambda a: a.signed)
             return AnswerDraft("table", f"table.{op}", {**values, "row": pick.row}, [Item("row", "", row=pick.row)])
         if op == "share":
             total = len(self.corpus.agreements)
@@ -115,7 +115,7 @@ class TableExecutor:
 
     def after_paper(self, filters: Filters) -> AnswerDraft:
         """"The paper cannot say" for years after it was written, with the latest tie it lists."""
-        latest = max(self.corpus.agreements, key=lambda a: (a.year, a.month, a.day or 0))
+        latest = max(self.corpus.agreements, key=lambda a: a.signed)
         values = {"jalali": self.accepted["jalali"], "gregorian": self.accepted["gregorian"], "row": latest.row}
         return AnswerDraft("abstain", "table.after_paper", values, [Item("row", "", row=latest.row)], abstained=True)
 
