@@ -135,7 +135,7 @@ def evaluate(assistant, path: Path, mode: str = "hybrid", k: int = 10) -> dict:
             answer_ms.append(answer.timing_ms)
         except QuestionError as exc:
             understanding, hits, answer, error = None, [], None, str(exc)
-        cited = set(ev for c in (answer.citations if answer else []) for ev in _citation_evidence(c))
+        cited = set(ev for c in (answer.citations if answer else []) for ev in citation_evidence(c))
         found = must_include_ok(answer.answer, item.get("must_include", [])) if answer else False
         label = item.get("label") or {}
         predicted = understanding.query.to_label() if understanding else {}
@@ -188,9 +188,10 @@ def answer_metrics(items: list[dict]) -> dict:
             if answerable else None}
 
 
-def _citation_evidence(citation: dict) -> list[str]:
-    if citation.get("kind") == "table":
-        return [f"table2:row{citation['row']}", "table2"]
+def citation_evidence(citation: dict) -> list[str]:
+    """The gold evidence ids (eval files' `evidence`) that one rendered citation counts for."""
+    if citation.get("kind") == "table":  # a row of Table 2 is also evidence from the section the table stands in
+        return [f"table2:row{citation['row']}", "table2", *section_evidence(citation.get("section"))]
     paragraph = citation.get("paragraph") or ""
     tables = [name for name in ("table1", "table2") if paragraph.startswith(name)]  # a table's caption or item
     return tables + section_evidence(citation.get("section"))
