@@ -272,6 +272,7 @@ def test_years_after_the_paper_are_beyond_what_it_can_say(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and rows_of(answer) == [26]
     assert ("1397" in answer.answer) or ("۱۳۹۷" in answer.answer)
+    assert "front.4" in [c["paragraph"] for c in answer.citations]  # where the paper gives its acceptance date
 
 
 def test_the_years_the_paper_covers_are_still_answered(assistant):

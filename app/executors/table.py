@@ -114,10 +114,14 @@ class TableExecutor:
         return until is not None and filters.year_from is not None and filters.year_from > until
 
     def after_paper(self, filters: Filters) -> AnswerDraft:
-        """"The paper cannot say" for years after it was written, with the latest tie it lists."""
+        """"The paper cannot say" for years after it was written, with the latest tie it lists; it cites the
+        paragraph that dates the paper, when meta.json names it."""
         latest = max(self.corpus.agreements, key=lambda a: a.signed)
         values = {"jalali": self.accepted["jalali"], "gregorian": self.accepted["gregorian"], "row": latest.row}
-        return AnswerDraft("abstain", "table.after_paper", values, [Item("row", "", row=latest.row)], abstained=True)
+        dated = self.accepted.get("paragraph")
+        citations = [paragraph_citation(self.corpus, dated)] if dated in self.corpus.paragraph_by_id else []
+        return AnswerDraft("abstain", "table.after_paper", values, [Item("row", "", row=latest.row)], citations,
+                           abstained=True)
 
     def named_place_rows(self, filters: Filters) -> list[Agreement]:
         """The ties of the city or country a question names, whatever its other filters: what "no" is set
