@@ -71,3 +71,22 @@ def test_decades(text, expected):
 def test_a_decade_is_not_also_a_year():
     assert years_in(without_decades(fold("ties in the 1990s and in 2016"))) == [(2016, "gregorian")]
     assert years_in(without_decades(fold("دهه ۱۳۸۰"))) == []
+
+
+def test_the_normalizer_is_hazms_own_with_the_verbs_conjugated_once():
+    """Start-up builds hazm's Normalizer without its second word-list read: the verb forms it separates «می»
+    from and the word tokenizer it shares must be exactly hazm's, and so must what it does to text."""
+    from hazm import Lemmatizer, Normalizer, WordTokenizer
+
+    from app.corpus import load_corpus
+    from app.normalize import _hazm_normalizer, _hazm_word_tokenizer
+
+    ours = _hazm_normalizer()
+    assert ours.verbs == Lemmatizer(joined_verb_parts=False).verbs
+    theirs = Normalizer(persian_numbers=False, remove_specials_chars=False)
+    reference_tokenizer = WordTokenizer(join_verb_parts=False)
+    corpus = load_corpus()
+    texts = [p.fa for p in corpus.paragraphs] + ["میشود نمیدانم که تهران  با چندتا شهر اروپايي خواهرخونده شده ؟"]
+    for text in texts:
+        assert ours.normalize(text) == theirs.normalize(text)
+        assert _hazm_word_tokenizer().tokenize(text) == reference_tokenizer.tokenize(text)
