@@ -262,6 +262,7 @@ class GlossaryTerm:
     variants_fa: tuple[str, ...]
     variants_en: tuple[str, ...]
     note: str
+    country: str = ""  # a city's country, in English (optional column): where a place outside Table 2 lies
 
     @property
     def all_forms(self) -> tuple[str, ...]:
@@ -506,7 +507,7 @@ def load_glossary(path: Path) -> list[GlossaryTerm]:
             raise CorpusError(f"{path}:{line}: fa and en must both be given")
         split = lambda value: tuple(v.strip() for v in value.split("|") if v.strip())  # noqa: E731
         terms.append(GlossaryTerm(rec["kind"], rec["fa"], rec["en"], split(rec["variants_fa"]),
-                                  split(rec["variants_en"]), rec["note"]))
+                                  split(rec["variants_en"]), rec["note"], rec.get("country", "")))
     return terms
 
 

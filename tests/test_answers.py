@@ -278,3 +278,15 @@ def test_years_after_the_paper_are_beyond_what_it_can_say(assistant, question):
 def test_the_years_the_paper_covers_are_still_answered(assistant):
     answer = assistant.ask("ties signed in 2018?")
     assert not answer.abstained and rows_of(answer) == [26]
+
+
+@pytest.mark.parametrize("country, sentence", [
+    ("Australia", "4-2.3/5"),  # New South Wales, which the glossary puts in Australia: "no longer operational"
+    ("France", "4-2.3/2"),  # Paris: the draft and who signed it
+])
+def test_a_country_outside_table2_is_answered_with_what_the_paper_says_of_its_places(assistant, country, sentence):
+    from app.types import Filters, Query
+
+    draft = assistant.table.run(Query("table", op="membership", filters=Filters(country=(country,))))
+    assert draft.template == "table.outside_member" and not draft.rows
+    assert sentence in [item.sentence for item in draft.items]

@@ -89,6 +89,15 @@ def test_table2_in_the_paper_agrees_with_agreements_csv(corpus):
         assert fold(a.city_en) in en and fold(a.doc_type_en) in en
 
 
+def test_every_city_of_the_glossary_has_its_country_and_table2_agrees(corpus):
+    countries = {term.en for term in corpus.glossary if term.kind == "country"}  # what a country is called by
+    by_city = {a.city_en: a.country_en for a in corpus.agreements}
+    for term in (t for t in corpus.glossary if t.kind == "city"):
+        assert term.country in countries, term.en
+        table_city = next((c for c in by_city if fold(c).startswith(fold(term.en))), None)
+        assert table_city is None or by_city[table_city] == term.country, term.en
+
+
 def test_glossary_covers_every_city_and_country_of_table2(corpus):
     forms = {fold(f) for term in corpus.glossary for f in term.all_forms}
     for a in corpus.agreements:

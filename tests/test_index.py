@@ -33,7 +33,7 @@ def test_missing_index_is_built_and_then_reused(corpus, tmp_path):
 def test_stale_index_is_rebuilt_when_corpus_or_embedder_changes(corpus, corpus_copy, tmp_path):
     build_index(corpus, HashingEmbedder(), root=tmp_path)
     with (corpus_copy / "glossary.csv").open("a", encoding="utf-8") as handle:
-        handle.write("concept,آزمون,test,,,\n")
+        handle.write("concept,آزمون,test,,,,\n")
     changed = load_corpus(corpus_copy)
     with pytest.raises(IndexError_, match="corpus changed"):
         load_index(index_path("hash:256", tmp_path), changed, HashingEmbedder())

@@ -188,9 +188,11 @@ class TableExecutor:
                                                       "difference": abs(len(first_rows) - len(second_rows))}, items)
 
     def outside(self, query: Query, names: list[str]) -> AnswerDraft:
-        """Places the table lacks: what the paper says about them, or a plain no."""
+        """Places the table lacks: what the paper says about them (about a country, also about the places the
+        glossary puts in it: New South Wales for Australia), or a plain no."""
+        places = set(names) | {t.en for t in self.corpus.glossary if t.kind == "city" and t.country in names}
         sentences = [s for s in self.corpus.sentences if s.fact and any(
-            m.entity.key in names for m in self.gazetteer.find(f"{s.fa} {s.en}").found)]
+            m.entity.key in places for m in self.gazetteer.find(f"{s.fa} {s.en}").found)]
         values = {"names": names}
         if sentences:
             items = [Item("sentence", "", sentence=s.id) for s in sentences]
