@@ -13,6 +13,8 @@ from app.corpus import read_json
 from app.normalize import persian_digits_outside_citations
 from app.types import Answer, AnswerDraft, Citation, Filters, Item, Query
 
+SENTENCE_ENDS = (".", "!", "?", "؟", "…")
+
 
 
 class Renderer:
@@ -24,6 +26,7 @@ class Renderer:
             if not isinstance(value, dict) or set(value) != {"fa", "en"}:
                 raise CorpusError(f"{path}: template {key!r} needs exactly fa and en")
         self.notes = {n["id"]: n for n in read_json(directory / "notes.json")["notes"]}
+        self.persian_names = {term.en: term.fa for term in corpus.glossary}  # a place named in English, in Persian
 
     def t(self, name: str, lang: str, **values) -> str:
         """Template `name` in `lang`, filled with `values`."""
@@ -57,10 +60,19 @@ class Renderer:
                       notes=[self.digits(n, lang) for n in notes])
 
     def join(self, items: list[str], lang: str) -> str:
+        """Items as one text: the paper's own sentences read on as written; rows and groups as a list."""
         if not items:
             return ""
+        if all(item.rstrip().endswith(SENTENCE_ENDS) for item in items):
+            return " ".join(items)
         separator = "؛ " if lang == "fa" else "; "
         return separator.join(items) + "."
+
+    def place_name(self, name: str, lang: str) -> str:
+        """A place as the answer's language writes it; a name the glossary lacks, as the user typed it."""
+        if lang == "fa" and name in self.persian_names:
+            return self.persian_names[name]
+        return name.title() if name.isascii() else name
 
     def values(self, draft: AnswerDraft, lang: str, items: list[str]) -> dict:
         """Template values in `lang`: rows, eras, scopes and groups become words."""
@@ -93,7 +105,7 @@ class Renderer:
         if "concept" in v:
             out["concept"] = self.concept(v["concept"], lang)
         if "names" in v:
-            out["names"] = self.list_words([n.title() if n.isascii() else n for n in v["names"]], lang)
+            out["names"] = self.list_words([self.place_name(n, lang) for n in v["names"]], lang)
         if "kind" in v:
             out["kind"] = self.t(f"kind.{v['kind']}", lang)
         if v.get("section") and "section" not in out:

@@ -290,3 +290,13 @@ def test_a_country_outside_table2_is_answered_with_what_the_paper_says_of_its_pl
     draft = assistant.table.run(Query("table", op="membership", filters=Filters(country=(country,))))
     assert draft.template == "table.outside_member" and not draft.rows
     assert sentence in [item.sentence for item in draft.items]
+
+
+@pytest.mark.parametrize("lang, name", [("fa", "استرالیا"), ("en", "Australia")])
+def test_a_place_outside_table2_is_named_in_the_answers_language_and_its_sentences_read_on(assistant, lang, name):
+    from app.types import Filters, Query
+
+    query = Query("table", op="membership", filters=Filters(country=("Australia",)))
+    answer = assistant.renderer.render(assistant.table.run(query), "?", lang, query)
+    assert name in answer.answer and (lang == "en" or "Australia" not in answer.answer)
+    assert ".;" not in answer.answer and ".." not in answer.answer and ".؛" not in answer.answer

@@ -11,6 +11,7 @@ from app.gazetteer import Gazetteer
 from app.types import AnswerDraft, Filters, Item, Query
 
 TABLE_CAPTION = "table2.0"  # the paragraph of the paper that is Table 2's caption
+OUTSIDE_SENTENCES = 3  # what the paper says of a place outside Table 2: at most this many sentences
 GROUP_FILTER = {"era": "era", "continent": "continent", "country": "country", "doc_type": "doc_family"}
 
 
@@ -193,6 +194,10 @@ class TableExecutor:
         places = set(names) | {t.en for t in self.corpus.glossary if t.kind == "city" and t.country in names}
         sentences = [s for s in self.corpus.sentences if s.fact and any(
             m.entity.key in places for m in self.gazetteer.find(f"{s.fa} {s.en}").found)]
+        # those in Table 2's own section, on Tehran's ties, first; a short answer, not every passing mention
+        home = self.corpus.paragraph_by_id[TABLE_CAPTION].section if TABLE_CAPTION in self.corpus.paragraph_by_id \
+            else None
+        sentences = sorted(sentences, key=lambda s: s.section != home)[:OUTSIDE_SENTENCES]
         values = {"names": names}
         if sentences:
             items = [Item("sentence", "", sentence=s.id) for s in sentences]
