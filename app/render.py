@@ -14,6 +14,7 @@ from app.normalize import persian_digits_outside_citations
 from app.types import Answer, AnswerDraft, Citation, Filters, Item, Query
 
 SENTENCE_ENDS = (".", "!", "?", "؟", "…")
+CLOSING = "»\"”’)]"  # may follow a sentence's full stop
 
 
 
@@ -26,7 +27,8 @@ class Renderer:
             if not isinstance(value, dict) or set(value) != {"fa", "en"}:
                 raise CorpusError(f"{path}: template {key!r} needs exactly fa and en")
         self.notes = {n["id"]: n for n in read_json(directory / "notes.json")["notes"]}
-        self.persian_names = {term.en: term.fa for term in corpus.glossary}  # a place named in English, in Persian
+        self.place_names = {term.en: {"fa": term.fa, "en": term.en} for term in corpus.glossary
+                            if term.kind in ("city", "country", "continent")}
 
     def t(self, name: str, lang: str, **values) -> str:
         """Template `name` in `lang`, filled with `values`."""
@@ -42,7 +44,8 @@ class Renderer:
         values = self.values(draft, lang, items)
         lead = self.t(draft.template, lang, **values)
         notes = [self.notes[n][lang] for n in draft.notes]
-        body = "" if "{text}" in self.templates[draft.template][lang] else self.join(items, lang)
+        sentences = bool(draft.items) and all(i.kind == "sentence" for i in draft.items)
+        body = "" if "{text}" in self.templates[draft.template][lang] else self.join(items, lang, sentences)
         if lang == "en":  # a template or the items may open with a value ("the reform era …")
             lead = _capitalized(lead)
             body = _capitalized(body) if lead.endswith(".") else body
@@ -59,19 +62,20 @@ class Renderer:
                       confidence=draft.confidence, lead=self.digits(lead, lang),
                       notes=[self.digits(n, lang) for n in notes])
 
-    def join(self, items: list[str], lang: str) -> str:
-        """Items as one text: the paper's own sentences read on as written; rows and groups as a list."""
+    def join(self, items: list[str], lang: str, sentences: bool = False) -> str:
+        """Items as one text: the paper's own `sentences` read on one after another, each ended; rows and groups
+        as a list."""
         if not items:
             return ""
-        if all(item.rstrip().endswith(SENTENCE_ENDS) for item in items):
-            return " ".join(items)
+        if sentences:
+            return " ".join(item if _ends_sentence(item) else f"{item.rstrip(' ؛;،,:')}." for item in items)
         separator = "؛ " if lang == "fa" else "; "
         return separator.join(items) + "."
 
     def place_name(self, name: str, lang: str) -> str:
-        """A place as the answer's language writes it; a name the glossary lacks, as the user typed it."""
-        if lang == "fa" and name in self.persian_names:
-            return self.persian_names[name]
+        """A place as the glossary writes it in the answer's language; a name it lacks, as the user typed it."""
+        if name in self.place_names:
+            return self.place_names[name][lang]
         return name.title() if name.isascii() else name
 
     def values(self, draft: AnswerDraft, lang: str, items: list[str]) -> dict:
@@ -296,3 +300,7 @@ def _item_fields(item: Item) -> dict:
 def _capitalized(text: str) -> str:
     """English text with its first letter in upper case."""
     return text[:1].upper() + text[1:]
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().rstrip(CLOSING).endswith(SENTENCE_ENDS)

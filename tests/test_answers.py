@@ -299,4 +299,30 @@ def test_a_place_outside_table2_is_named_in_the_answers_language_and_its_sentenc
     query = Query("table", op="membership", filters=Filters(country=("Australia",)))
     answer = assistant.renderer.render(assistant.table.run(query), "?", lang, query)
     assert name in answer.answer and (lang == "en" or "Australia" not in answer.answer)
-    assert ".;" not in answer.answer and ".." not in answer.answer and ".؛" not in answer.answer
+    assert ".;" not in answer.answer and ".؛" not in answer.answer and not answer.answer.endswith("..")
+
+
+def test_a_place_is_spelt_as_the_glossary_spells_it(assistant):
+    from app.types import Filters, Query
+
+    query = Query("table", op="membership", filters=Filters(city=("Xi'an",)))
+    answer = assistant.renderer.render(assistant.table.run(query), "?", "en", query)
+    assert answer.answer.startswith("No; Xi'an is not in Table 2")
+
+
+@pytest.mark.parametrize("items, sentences, expected", [
+    (["One.", "Two?"], True, "One. Two?"),
+    (["One.", "(Source, 2016: 149)", "a list item;"], True, "One. (Source, 2016: 149). a list item."),
+    (["He said «so.»", "Then."], True, "He said «so.» Then."),
+    (["row 1", "row 2"], False, "row 1; row 2."),
+])
+def test_sentences_read_on_and_rows_are_listed(assistant, items, sentences, expected):
+    assert assistant.renderer.join(items, "en", sentences) == expected
+
+
+def test_a_table_row_citation_counts_for_the_section_the_table_stands_in(assistant):
+    from app.evaluation import citation_evidence
+
+    answer = assistant.ask("when was the Minsk pact signed?")
+    table_citations = [c for c in answer.citations if c["kind"] == "table"]
+    assert table_citations and {"table2:row14", "sec:4-2"} <= set(citation_evidence(table_citations[0]))

@@ -82,6 +82,7 @@ def test_the_normalizer_is_hazms_own_with_the_verbs_conjugated_once():
     from app.normalize import _hazm_normalizer, _hazm_word_tokenizer
 
     ours = _hazm_normalizer()
+    assert _hazm_word_tokenizer() is ours.tokenizer  # one tokenizer, not a second read of the word list
     assert ours.verbs == Lemmatizer(joined_verb_parts=False).verbs
     theirs = Normalizer(persian_numbers=False, remove_specials_chars=False)
     reference_tokenizer = WordTokenizer(join_verb_parts=False)

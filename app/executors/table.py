@@ -192,12 +192,15 @@ class TableExecutor:
         """Places the table lacks: what the paper says about them (about a country, also about the places the
         glossary puts in it: New South Wales for Australia), or a plain no."""
         places = set(names) | {t.en for t in self.corpus.glossary if t.kind == "city" and t.country in names}
-        sentences = [s for s in self.corpus.sentences if s.fact and any(
-            m.entity.key in places for m in self.gazetteer.find(f"{s.fa} {s.en}").found)]
-        # those in Table 2's own section, on Tehran's ties, first; a short answer, not every passing mention
+        named = {s.id: {m.entity.key for m in self.gazetteer.find(f"{s.fa} {s.en}").found} & places
+                 for s in self.corpus.sentences if s.fact}
         home = self.corpus.paragraph_by_id[TABLE_CAPTION].section if TABLE_CAPTION in self.corpus.paragraph_by_id \
             else None
-        sentences = sorted(sentences, key=lambda s: s.section != home)[:OUTSIDE_SENTENCES]
+        # a short answer, not every passing mention: first those in Table 2's own section (on Tehran's ties), then
+        # those that name the asked place itself rather than a place in it; told in the paper's order
+        sentences = [s for s in self.corpus.sentences if named.get(s.id)]
+        kept = sorted(sentences, key=lambda s: (s.section != home, not named[s.id] & set(names)))[:OUTSIDE_SENTENCES]
+        sentences = [s for s in sentences if s in kept]
         values = {"names": names}
         if sentences:
             items = [Item("sentence", "", sentence=s.id) for s in sentences]
