@@ -14,7 +14,8 @@ from nltk.stem.porter import PorterStemmer
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from app.corpus import (GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA, JALALI_MONTHS_EN, JALALI_MONTHS_FA, Corpus)
+from app.corpus import (GREGORIAN_MONTHS_EN, GREGORIAN_MONTHS_FA, JALALI_MONTHS_EN, JALALI_MONTHS_FA, Corpus,
+                         Sentence)
 from app.normalize import decades_in, fold, section_ids_in, without_decades, words, years_in
 
 _porter = PorterStemmer().stem
@@ -83,6 +84,17 @@ class Gazetteer:
         self._fuzzy_keys = [k for k in self._forms if len(k) >= FUZZY_MIN_LENGTH]
         self._months = _month_names()
         self.vocabulary = _corpus_vocabulary(corpus)
+        self._sentence_names: dict[str, frozenset[str]] = {}
+
+    def sentence_names(self, sentence: Sentence) -> frozenset[str]:
+        """The keys of what a sentence of the paper names, in Persian or English (Tehran and Iran left out);
+        found once per sentence (the ranker's table and the answers about places outside Table 2 share them)."""
+        names = self._sentence_names.get(sentence.id)
+        if names is None:
+            found = self.find(sentence.fa).found + self.find(sentence.en).found
+            names = self._sentence_names[sentence.id] = frozenset(m.entity.key for m in found
+                                                                   if m.entity.kind != "tehran")
+        return names
 
     def find(self, text: str, known_words: frozenset[str] = frozenset()) -> Mentions:
         """The mentions in `text`; words in neither the corpus nor `known_words` are reported as unknown.

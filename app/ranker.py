@@ -85,8 +85,7 @@ class SentenceTable:
         self.index = {s.id: i for i, s in enumerate(self.sentences)}
         vectors = index.sentence_vectors
         self.vectors = {lang: np.stack([vectors[f"{s.id}|{lang}"] for s in self.sentences]) for lang in ("fa", "en")}
-        self.names = [frozenset(e.key for m in (gazetteer.find(s.fa).found + gazetteer.find(s.en).found)
-                                for e in [m.entity] if e.kind not in ("tehran",)) for s in self.sentences]
+        self.names = [gazetteer.sentence_names(s) for s in self.sentences]
         self.sections = [section_class(s) for s in self.sentences]
         self.ancestors = [_ancestors(s) for s in self.sentences]
         self.bm25 = bm25s.BM25()

@@ -192,8 +192,7 @@ class TableExecutor:
         """Places the table lacks: what the paper says about them (about a country, also about the places the
         glossary puts in it: New South Wales for Australia), or a plain no."""
         places = set(names) | {t.en for t in self.corpus.glossary if t.kind == "city" and t.country in names}
-        named = {s.id: {m.entity.key for m in self.gazetteer.find(f"{s.fa} {s.en}").found} & places
-                 for s in self.corpus.sentences if s.fact}
+        named = {s.id: self.gazetteer.sentence_names(s) & places for s in self.corpus.sentences if s.fact}
         home = self.corpus.paragraph_by_id[TABLE_CAPTION].section if TABLE_CAPTION in self.corpus.paragraph_by_id \
             else None
         # a short answer, not every passing mention: first those in Table 2's own section (on Tehran's ties), then
